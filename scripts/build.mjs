@@ -10,7 +10,7 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], {
   stdio: "inherit",
 });
-const names = ["JobWaiter", "getJob", "getJobOutput", "parseDuration", "JobWaitError", "JobApiError"];
+const names = ["JobWaiter", "getJob", "getJobOutput", "jobFailure", "parseDuration", "JobWaitError", "JobApiError"];
 writeFileSync(
   join(root, "dist/sdk/index.mjs"),
   `import cjs from "./index.js";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,

@@ -1,0 +1,113 @@
+/**
+ * Turns resolved credentials into request headers: AK/SK signatures, a ready token, or an IAM token fetched
+ * with a password and cached until shortly before it expires (shared by every waiter in the process, so a
+ * hundred waiters cost one token request).
+ */
+import type { Credentials } from "./credentials";
+import { CredentialsError } from "./credentials";
+import { signRequest } from "./signer";
+
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface Authenticator {
+  readonly method: Credentials["kind"];
+  /** Where the credentials came from, for error messages. Never a value. */
+  readonly source: string;
+  /** Headers to add to this request (signed headers include `X-Project-Id`). */
+  headers(req: OutgoingRequest, projectId: string): Promise<Record<string, string>>;
+  /** After a 401: drop cached tokens; `true` if one more attempt may succeed. */
+  refresh(): Promise<boolean>;
+}
+
+export interface TokenFetcher {
+  /** POST {authUrl}/v3/auth/tokens with a password; returns the token and its expiry (ms since epoch). */
+  (req: {
+    authUrl: string;
+    userName: string;
+    password: string;
+    domainName: string;
+    scope: { projectId?: string; projectName?: string };
+  }): Promise<{ token: string; expiresAt: number; projectId?: string }>;
+}
+
+export function createAuthenticator(
+  creds: Credentials,
+  opts: {
+    now?: () => number;
+    authUrl?: string;
+    scope?: { projectId?: string; projectName?: string };
+    fetchToken?: TokenFetcher;
+  } = {},
+): Authenticator {
+  const now = opts.now ?? Date.now;
+  switch (creds.kind) {
+    case "aksk":
+      return {
+        method: "aksk",
+        source: creds.source,
+        async headers(req, projectId) {
+          const headers: Record<string, string> = { ...req.headers, "X-Project-Id": projectId };
+          if (creds.securityToken) headers["X-Security-Token"] = creds.securityToken;
+          return signRequest(
+            { method: req.method, url: req.url, headers },
+            { accessKey: creds.accessKey, secretKey: creds.secretKey },
+            new Date(now()),
+          );
+        },
+        refresh: async () => false,
+      };
+    case "token":
+      return {
+        method: "token",
+        source: creds.source,
+        headers: async (req) => ({ ...req.headers, "X-Auth-Token": creds.token }),
+        refresh: async () => false,
+      };
+    case "password": {
+      const { authUrl, fetchToken } = opts;
+      if (!authUrl || !fetchToken) {
+        throw new CredentialsError(`IAM password credentials from ${creds.source} need an IAM endpoint (authUrl).`);
+      }
+      const key = JSON.stringify([authUrl, creds.domainName, creds.userName, opts.scope ?? {}]);
+      const get = async (): Promise<string> => {
+        const cached = TOKEN_CACHE.get(key);
+        // Refresh five minutes early so a token never expires between signing and arrival.
+        if (cached && cached.expiresAt - REFRESH_MARGIN_MS > now()) return cached.token;
+        const pending =
+          cached?.pending ??
+          fetchToken({ authUrl, ...creds, scope: opts.scope ?? {} }).finally(() => {
+            const entry = TOKEN_CACHE.get(key);
+            if (entry) delete entry.pending;
+          });
+        TOKEN_CACHE.set(key, { token: cached?.token ?? "", expiresAt: cached?.expiresAt ?? 0, pending });
+        const fresh = await pending;
+        TOKEN_CACHE.set(key, { token: fresh.token, expiresAt: fresh.expiresAt });
+        return fresh.token;
+      };
+      return {
+        method: "password",
+        source: creds.source,
+        headers: async (req) => ({ ...req.headers, "X-Auth-Token": await get() }),
+        async refresh() {
+          TOKEN_CACHE.delete(key);
+          return true;
+        },
+      };
+    }
+  }
+}
+
+const REFRESH_MARGIN_MS = 5 * 60_000;
+const TOKEN_CACHE = new Map<
+  string,
+  { token: string; expiresAt: number; pending?: Promise<{ token: string; expiresAt: number }> }
+>();
+
+/** For tests: forget every cached IAM token. */
+export function clearTokenCache(): void {
+  TOKEN_CACHE.clear();
+}

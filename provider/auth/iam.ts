@@ -1,0 +1,62 @@
+/**
+ * IAM password authentication: `POST {authUrl}/v3/auth/tokens`; the token comes back in `X-Subject-Token`
+ * and is valid until `token.expires_at` (24 h).
+ */
+import { z } from "zod";
+import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf } from "../http";
+import { parseWireError } from "../schemas";
+import type { TokenFetcher } from "./authenticator";
+
+const tokenBody = z.looseObject({
+  token: z.looseObject({
+    expires_at: z.string().optional(),
+    project: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  }),
+});
+
+export class IamError extends Error {
+  override readonly name = "IamError";
+}
+
+export function createTokenFetcher(http: HttpOptions = {}, now: () => number = Date.now): TokenFetcher {
+  const client = createHttp(http);
+  return async ({ authUrl, userName, password, domainName, scope }) => {
+    const url = `${authUrl.replace(/\/+$/, "")}/v3/auth/tokens`;
+    const project = scope.projectId ? { id: scope.projectId } : { name: scope.projectName ?? "" };
+    const body = {
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: userName, password, domain: { name: domainName } } },
+        },
+        scope: { project },
+      },
+    };
+    try {
+      const response = await client.post(url, { json: body });
+      const token = response.headers.get("x-subject-token");
+      if (!token) throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
+      const parsed = tokenBody.safeParse(await response.json().catch(() => undefined));
+      const expires = parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
+      const projectId = parsed.success ? parsed.data.token.project?.id : undefined;
+      return {
+        token,
+        // Without a readable expiry, assume the documented 24 h.
+        expiresAt: Number.isNaN(expires) ? now() + 24 * 3600_000 : expires,
+        ...(projectId ? { projectId } : {}),
+      };
+    } catch (err) {
+      if (err instanceof HTTPError) {
+        const { code, message } = parseWireError(await readErrorBody(err.response));
+        const rid = requestIdOf(err.response.headers);
+        throw new IamError(
+          `IAM token request for user "${userName}" in domain "${domainName}" failed: HTTP ${err.response.status}` +
+            `${code ? `, code ${code}` : ""}${message ? `, "${message}"` : ""}${rid ? `, request id ${rid}` : ""} ` +
+            `[POST ${url}]. Check the user name, password and domain name, and that the user may log in with a password.`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  };
+}

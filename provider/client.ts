@@ -1,0 +1,110 @@
+/**
+ * The job API client: one call, `GET {base}/v3/{project_id}/jobs?id={job_id}`, for any of the three
+ * services, turned into an `ObservedJob` or a `JobApiError` that says what happened.
+ */
+import type { KyInstance } from "ky";
+import type { Authenticator } from "./auth/authenticator";
+import { type ApiErrorKind, JobApiError } from "./errors";
+import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf, TimeoutError } from "./http";
+import type { ObservedJob } from "./job";
+import { parseJobResponse, parseWireError } from "./schemas";
+import { JOB_NOT_FOUND_CODE, jobsPath, type Service } from "./services";
+
+export interface JobClientOptions extends HttpOptions {
+  service: Service;
+  /** Scheme + host (+ optional path prefix) of the service API. */
+  baseUrl: string;
+  projectId: string;
+  auth: Authenticator;
+}
+
+export class JobClient {
+  readonly service: Service;
+  readonly projectId: string;
+  readonly auth: Authenticator;
+  private readonly baseUrl: string;
+  private readonly http: KyInstance;
+
+  constructor(opts: JobClientOptions) {
+    this.service = opts.service;
+    this.projectId = opts.projectId;
+    this.auth = opts.auth;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
+    this.http = createHttp(opts);
+  }
+
+  /** The URL for a job, without credentials; `id` encoded with %20 for spaces (never `+`). */
+  jobUrl(jobId: string): string {
+    return `${this.baseUrl}${jobsPath(this.projectId)}?id=${encodeURIComponent(jobId)}`;
+  }
+
+  async getJob(jobId: string, signal?: AbortSignal): Promise<ObservedJob> {
+    const url = this.jobUrl(jobId);
+    let refreshed = false;
+    for (;;) {
+      try {
+        const headers = await this.auth.headers({ method: "GET", url, headers: {} }, this.projectId);
+        const response = await this.http.get(url, { headers, ...(signal ? { signal } : {}) });
+        const body: unknown = await response.json().catch(() => undefined);
+        const parsed = parseJobResponse(this.service, body);
+        if (!parsed.ok) {
+          throw this.error(jobId, url, "invalid-response", {
+            httpStatus: response.status,
+            errorMsg: parsed.problem,
+            requestId: requestIdOf(response.headers),
+          });
+        }
+        return parsed.observed;
+      } catch (err) {
+        if (err instanceof JobApiError) throw err;
+        if (signal?.aborted) throw signal.reason ?? err;
+        if (err instanceof HTTPError) {
+          const status = err.response.status;
+          // A token can be revoked mid-wait (password or key change): fetch a new one once, then give up.
+          if (status === 401 && !refreshed && (await this.auth.refresh())) {
+            refreshed = true;
+            continue;
+          }
+          const { code, message } = parseWireError(await readErrorBody(err.response));
+          throw this.error(jobId, url, classify(status, code), {
+            httpStatus: status,
+            errorCode: code,
+            errorMsg: message,
+            requestId: requestIdOf(err.response.headers),
+          });
+        }
+        if (err instanceof TimeoutError || err instanceof TypeError) {
+          throw this.error(jobId, url, "transient", { cause: err });
+        }
+        throw err;
+      }
+    }
+  }
+
+  private error(
+    jobId: string,
+    url: string,
+    kind: ApiErrorKind,
+    extra: { httpStatus?: number; errorCode?: string; errorMsg?: string; requestId?: string; cause?: unknown },
+  ): JobApiError {
+    const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
+    return new JobApiError({
+      kind,
+      service: this.service,
+      jobId,
+      url: url.split("?")[0]!,
+      credentialSource: this.auth.source,
+      ...clean,
+    });
+  }
+}
+
+export function classify(status: number, errorCode: string | undefined): ApiErrorKind {
+  if (errorCode === JOB_NOT_FOUND_CODE) return "not-found";
+  // APIGW.0101 is a 404 for an API the gateway does not know: a wrong endpoint, not a missing job.
+  if (status === 404) return errorCode?.startsWith("APIGW.") ? "client" : "not-found";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 429) return "throttled";
+  if (status === 408 || status >= 500) return "transient";
+  return "client";
+}

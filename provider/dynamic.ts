@@ -1,0 +1,201 @@
+/**
+ * The JobWaiter dynamic provider: what runs in Pulumi's dynamic provider host. The serialized provider in
+ * the state only forwards to `createJobWaiterProvider()` here (see sdk/provider-stub.ts), so this code is
+ * loaded from the installed package at call time and never captured.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { configSource, envSources, type SettingsSource } from "./auth/credentials";
+import type { Clock } from "./clock";
+import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
+import type { Job } from "./job";
+import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
+import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "./run";
+import { preflight, SettingsError, type Target } from "./target";
+import type { WaitOutcome } from "./waiter";
+
+type Props = Record<string, unknown>;
+
+/** Changing any of these means another job: replace. The rest only changes how we wait. */
+export const REPLACE_KEYS = ["service", "jobId", "projectId", "region", "cloud", "endpoint"] as const;
+const COMPARE_KEYS = [...REPLACE_KEYS, "timeout", "failOnJobFailure", "notFoundGrace", "minPollInterval", "maxPollInterval"];
+
+export const OUTPUT_KEYS = [
+  "status",
+  "jobName",
+  "progress",
+  "created",
+  "ended",
+  "durationSeconds",
+  "instanceId",
+  "instanceName",
+  "failReason",
+  "entities",
+] as const;
+
+export interface ProviderDeps {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  write?: (line: string) => void;
+  /** Aborts every wait in this provider (SIGINT/SIGTERM in the host). */
+  signal?: AbortSignal;
+  http?: RunDeps["http"];
+}
+
+export function resourceId(inputs: WaiterInputs): string {
+  return `${inputs.service}:${inputs.jobId}`;
+}
+
+export function jobOutputs(job: Job | undefined): Props {
+  if (!job) return { status: "Running" };
+  const duration =
+    job.ended && job.created ? (Date.parse(job.ended) - Date.parse(job.created)) / 1000 : undefined;
+  const out: Props = {
+    status: job.status,
+    jobName: job.name || undefined,
+    progress: job.progress,
+    created: job.created || undefined,
+    ended: job.ended,
+    durationSeconds: duration !== undefined && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+    instanceId: job.instance?.id || undefined,
+    instanceName: job.instance?.name,
+    failReason: job.failReason,
+    entities: job.entities,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** Previous outputs without our output keys, so stale values never survive a fresh observation. */
+function inputsOnly(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([k]) => !(OUTPUT_KEYS as readonly string[]).includes(k)));
+}
+
+/** Thrown as is from create/update: the engine keeps the resource with these outputs and resumes next time. */
+interface PartialFailure {
+  id: string;
+  properties: Props;
+  message: string;
+  reasons: string[];
+}
+
+export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic.ResourceProvider {
+  let configGet: (key: string) => string | undefined = () => undefined;
+  // Config is read once in `configure`; the environment on every call, so a changed env is honoured.
+  const sources = (): SettingsSource[] => [
+    configSource("jobwaiter", configGet),
+    configSource("huaweicloud", configGet),
+    ...envSources(deps.env ?? process.env),
+  ];
+  const runDeps = (label?: string): RunDeps => ({
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.write ? { write: deps.write } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.http ? { http: deps.http } : {}),
+    ...(label ? { label } : {}),
+  });
+
+  async function wait(id: string, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const v = validateInputs(inputs);
+    if (v.failures.length > 0) throw new Error(`invalid JobWaiter inputs:\n${formatFailures(v.failures)}`);
+    const w = v.inputs as unknown as WaiterInputs;
+    let result: { outcome: WaitOutcome; target: Target };
+    try {
+      result = await waitForInputs(w, sources(), runDeps());
+    } catch (err) {
+      throw err instanceof SettingsError ? new Error(err.message) : err;
+    }
+    const { outcome, target } = result;
+    const outs = (job: Job | undefined): Props => ({ ...inputsOnly(inputs), ...jobOutputs(job) });
+    switch (outcome.state) {
+      case "completed":
+        return { id, outs: outs(outcome.job) };
+      case "failed":
+        if (w.failOnJobFailure === false) return { id, outs: outs(outcome.job) };
+        throw new Error(describeFailedJob(w.service, w.jobId, outcome.job));
+      case "timeout":
+      case "aborted": {
+        const message =
+          outcome.state === "timeout"
+            ? describeTimeout(w.service, w.jobId, target.timeoutMs, outcome.job, outcome.lastError)
+            : `${w.service} job ${w.jobId}: the wait was interrupted; the job keeps running. Run \`pulumi up\` again to resume waiting.`;
+        const failure: PartialFailure = { id, properties: outs(outcome.job), message, reasons: [message] };
+        throw failure;
+      }
+      case "error": {
+        const e = outcome.error;
+        if (e instanceof JobApiError && e.kind === "not-found") {
+          if (outcome.job) {
+            throw new Error(
+              `${w.service} job ${w.jobId} was found earlier in this wait and has now disappeared (expired or deleted). ${e.message}`,
+            );
+          }
+          throw new Error(describeNotFound(target, e, outcome.notFoundForMs));
+        }
+        throw e;
+      }
+    }
+  }
+
+  return {
+    async configure(req: pulumi.dynamic.ConfigureRequest) {
+      configGet = (key) => req.config.get(key);
+    },
+
+    async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+      const { inputs, failures } = validateInputs(news);
+      if (failures.length === 0) {
+        const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== UNKNOWN));
+        failures.push(...preflight(known as Partial<WaiterInputs>, sources()));
+      }
+      void olds;
+      return { inputs, failures };
+    },
+
+    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+      const changed = COMPARE_KEYS.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+      const replaces = changed.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
+      return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+      const id = resourceId(inputs as unknown as WaiterInputs);
+      return wait(id, inputs);
+    },
+
+    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+      const status = olds.status;
+      const sameJob = REPLACE_KEYS.every((k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+      if (sameJob && (status === "Completed" || status === "Failed")) {
+        // A finished job stays finished: only the way we wait changed, so no request is made.
+        return { outs: { ...inputsOnly(news), ...pickOutputs(olds) } };
+      }
+      const { outs } = await wait(id, news);
+      return { outs };
+    },
+
+    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+      const v = validateInputs(props);
+      if (v.failures.length > 0) return { id, props };
+      try {
+        const { observed } = await lookOnce(v.inputs as unknown as WaiterInputs, sources(), runDeps());
+        return { id, props: { ...inputsOnly(props), ...jobOutputs(observed.job) } };
+      } catch (err) {
+        // Jobs can be queried for about a month; after that the last known outputs are all there is.
+        if (err instanceof JobApiError && err.kind === "not-found") {
+          (deps.write ?? console.log)(
+            `[job-waiter] ${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`,
+          );
+          return { id, props };
+        }
+        throw err;
+      }
+    },
+
+    async delete() {
+      // Waiting on a job creates nothing in the cloud, so there is nothing to delete.
+    },
+  };
+}
+
+function pickOutputs(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([k]) => (OUTPUT_KEYS as readonly string[]).includes(k)));
+}

@@ -1,0 +1,192 @@
+/**
+ * Validation of a waiter's inputs, shared by the dynamic provider's `check` (during `pulumi preview`, no
+ * network) and `getJob`. Every failure names the field, what is wrong with the value, and the fix.
+ */
+import { z } from "zod";
+import { parseDurationSeconds } from "./duration";
+import { CLOUDS, type Cloud, REGION_PATTERN, SERVICES, type Service } from "./services";
+
+/** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface WaiterInputs {
+  service: Service;
+  jobId: string;
+  projectId?: string;
+  region?: string;
+  cloud?: Cloud;
+  endpoint?: string;
+  /** Seconds, or a duration string such as "45m" or "1h30m". */
+  timeout?: number | string;
+  failOnJobFailure?: boolean;
+  /** How long "job not found" right after the start is waited out. Default 60 s. */
+  notFoundGrace?: number | string;
+  /** Floor between two polls (seconds or duration string). Default 1 s. */
+  minPollInterval?: number | string;
+  /** Cap between two polls (seconds or duration string). Default 30 s. */
+  maxPollInterval?: number | string;
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
+const service = z.string().transform((s, ctx) => {
+  const v = s.trim().toLowerCase();
+  if ((SERVICES as readonly string[]).includes(v)) return v as Service;
+  ctx.addIssue({
+    code: "custom",
+    message: `${quote(s)} is not a service this waiter knows; use one of ${SERVICES.map((x) => `"${x}"`).join(", ")}`,
+  });
+  return z.NEVER;
+});
+
+const jobId = z.string().transform((s, ctx) => {
+  const v = s.trim();
+  if (v === "") ctx.addIssue({ code: "custom", message: "is empty; pass the job_id the create API returned" });
+  else if (v.length > 128) ctx.addIssue({ code: "custom", message: `is ${v.length} characters long; job IDs are UUIDs` });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  else if (/[\u0000-\u001f\u007f]/.test(v)) ctx.addIssue({ code: "custom", message: "contains control characters" });
+  return v;
+});
+
+const projectId = z.string().transform((s, ctx) => {
+  const v = s.trim();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(s)} is not a project ID (letters, digits, - and _ only, like 0549b4a43100d4f32f51c01c2fe4acdb); find it under My Credentials > API Credentials`,
+    });
+  }
+  return v;
+});
+
+const region = z.string().transform((s, ctx) => {
+  const v = s.trim();
+  if (!REGION_PATTERN.test(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(s)} is not a region name; use the region's ID such as "eu-de", "ap-southeast-1" or "cn-north-4"`,
+    });
+  }
+  return v;
+});
+
+const cloud = z.string().transform((s, ctx) => {
+  const v = s.trim().toLowerCase();
+  if ((CLOUDS as readonly string[]).includes(v)) return v as Cloud;
+  ctx.addIssue({ code: "custom", message: `${quote(s)} is not a cloud; use "huaweicloud" (default) or "otc"` });
+  return z.NEVER;
+});
+
+const endpoint = z.string().transform((s, ctx) => {
+  const v = s.trim();
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `${quote(s)} is not a URL; use e.g. "https://rds.eu-de.otc.t-systems.com"` });
+    return z.NEVER;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    ctx.addIssue({ code: "custom", message: `${quote(s)} must start with https://` });
+  } else if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(s)} uses http:// for a non-loopback host; use https:// (http:// is only for local simulators on 127.0.0.1/localhost)`,
+    });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: "must not contain credentials; configure them as described in the README" });
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: `${quote(s)} must be a base URL without ?query or #fragment` });
+  }
+  return v.replace(/\/+$/, "");
+});
+
+function duration(what: string, maxSeconds: number) {
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const r = parseDurationSeconds(v);
+    if ("problem" in r) ctx.addIssue({ code: "custom", message: r.problem });
+    else if (r.seconds > maxSeconds) {
+      ctx.addIssue({ code: "custom", message: `${quote(v)} is longer than the ${what} limit of ${maxSeconds / 3600} h` });
+    }
+    return v;
+  });
+}
+
+const boolean = z.boolean({ error: (i) => `must be true or false, got ${quote(i.input)}` });
+
+export const inputSchemas = {
+  service,
+  jobId,
+  projectId: projectId.optional(),
+  region: region.optional(),
+  cloud: cloud.optional(),
+  endpoint: endpoint.optional(),
+  timeout: duration("timeout", MAX_TIMEOUT_SECONDS).optional(),
+  failOnJobFailure: boolean.optional(),
+  notFoundGrace: duration("notFoundGrace", 3600).optional(),
+  minPollInterval: duration("minPollInterval", 600).optional(),
+  maxPollInterval: duration("maxPollInterval", 3600).optional(),
+} as const;
+
+export type InputKey = keyof typeof inputSchemas;
+export const INPUT_KEYS = Object.keys(inputSchemas) as InputKey[];
+
+/**
+ * Validate whatever came in. Unknown values (not known until apply) pass through untouched; `null` counts as
+ * absent. Returns the normalised inputs and a failure per bad field.
+ */
+export function validateInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
+  const inputs: Record<string, unknown> = {};
+  const failures: Failure[] = [];
+  for (const key of INPUT_KEYS) {
+    const value = raw[key];
+    if (value === UNKNOWN) {
+      inputs[key] = value;
+      continue;
+    }
+    if (value === undefined || value === null) {
+      if (key === "service" || key === "jobId") {
+        failures.push({
+          property: key,
+          reason:
+            key === "service"
+              ? 'is required; use "dds", "gaussdb" or "rds"'
+              : "is required; pass the job_id the service's create API returned",
+        });
+      }
+      continue;
+    }
+    const r = inputSchemas[key].safeParse(value);
+    if (r.success) inputs[key] = r.data;
+    else failures.push({ property: key, reason: r.error.issues.map((i) => i.message).join("; ") });
+  }
+  const min = inputs.minPollInterval;
+  const max = inputs.maxPollInterval;
+  if (min !== undefined && max !== undefined && min !== UNKNOWN && max !== UNKNOWN) {
+    const a = parseDurationSeconds(min as string | number);
+    const b = parseDurationSeconds(max as string | number);
+    if ("seconds" in a && "seconds" in b && a.seconds > b.seconds) {
+      failures.push({ property: "maxPollInterval", reason: `must not be shorter than minPollInterval (${quote(min)})` });
+    }
+  }
+  return { inputs: { ...passThrough(raw), ...inputs }, failures };
+}
+
+/** Keys that are not ours (e.g. `__provider`) are kept as they came. */
+function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([k]) => !(INPUT_KEYS as string[]).includes(k)));
+}
+
+export function formatFailures(failures: readonly Failure[]): string {
+  return failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
+}

@@ -1,0 +1,91 @@
+/**
+ * When to poll next. The default policy reads the progress the API reports and estimates when the job will
+ * end: sparse polls while the end is far, dense ones near it, never longer than the cap between two polls.
+ * Without progress it polls at a steady interval like the peers (there is nothing better to know). All of it
+ * is a pure function of the observations, so it can be tested and benchmarked on a virtual clock.
+ */
+import type { PolicyContext, PollingPolicy, PollObservation } from "./waiter";
+
+export interface PolicyOptions {
+  /** Floor between polls. */
+  minDelayMs: number;
+  /** Cap between polls, whatever the estimate says. */
+  maxDelayMs: number;
+  /** Interval when the job reports no progress. */
+  noProgressDelayMs: number;
+  /** Interval while the job is not yet visible (DBS.200543 right after creation). */
+  notFoundDelayMs: number;
+  /** Poll after this fraction of the estimated remaining time. */
+  fraction: number;
+}
+
+export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
+  minDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  noProgressDelayMs: 10_000,
+  notFoundDelayMs: 2_000,
+  fraction: 0.4,
+};
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Consecutive errors at the end of the history. */
+function trailingErrors(history: readonly PollObservation[]): number {
+  let n = 0;
+  for (let i = history.length - 1; i >= 0 && history[i]!.error; i--) n++;
+  return n;
+}
+
+/**
+ * Remaining time estimated from progress samples: the rate between the earliest and latest distinct
+ * samples, falling back to the progress made over the job's age when the wait has seen only one value.
+ */
+export function estimateRemainingMs(history: readonly PollObservation[]): number | undefined {
+  const samples = history.filter((o) => o.job?.progress !== undefined);
+  const last = samples.at(-1);
+  if (!last) return undefined;
+  const p1 = last.job!.progress!;
+  const now = history.at(-1)!.elapsedMs;
+  // The latest value was reached when it was first seen; time spent on it since then (a plateau) counts.
+  const firstAtLast = samples.find((o) => o.job!.progress === p1)!;
+  let rate: number | undefined;
+  const first = samples.find((o) => o.job!.progress! < p1);
+  if (first) {
+    rate = (p1 - first.job!.progress!) / Math.max(1, firstAtLast.elapsedMs - first.elapsedMs);
+  } else if (last.ageMs !== undefined && last.ageMs > 0 && p1 > 0) {
+    // One value seen so far: the progress made over the job's whole age.
+    rate = p1 / last.ageMs;
+    return (100 - p1) / rate - (now - last.elapsedMs);
+  }
+  if (rate === undefined || !(rate > 0)) return undefined;
+  return (100 - p1) / rate - (now - firstAtLast.elapsedMs);
+}
+
+export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): PollingPolicy {
+  const o = { ...DEFAULT_POLICY_OPTIONS, ...options };
+  const max = Math.max(o.minDelayMs, o.maxDelayMs);
+  return {
+    name: "progress-aware",
+    nextDelayMs(history: readonly PollObservation[], _ctx: PolicyContext): number {
+      const last = history.at(-1);
+      if (!last) return 0;
+      if (last.error) {
+        const base = last.error.kind === "not-found" ? o.notFoundDelayMs : o.noProgressDelayMs / 2;
+        return clamp(base * 1.5 ** (trailingErrors(history) - 1), o.minDelayMs, max);
+      }
+      const remaining = estimateRemainingMs(history);
+      if (remaining === undefined) return clamp(o.noProgressDelayMs, o.minDelayMs, max);
+      if (remaining > 0) return clamp(o.fraction * remaining, o.minDelayMs, max);
+      // Past the estimate: the end may come any moment, or the job sits on a plateau; back off with the overrun.
+      return clamp(0.5 * -remaining, o.minDelayMs, max);
+    },
+  };
+}
+
+/** A fixed interval, after an optional first delay (the Terraform providers' shape). */
+export function fixedIntervalPolicy(intervalMs: number, firstDelayMs = intervalMs, name = "fixed"): PollingPolicy {
+  return {
+    name,
+    nextDelayMs: (history) => (history.length <= 1 ? firstDelayMs : intervalMs),
+  };
+}

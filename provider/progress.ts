@@ -1,0 +1,49 @@
+/**
+ * Progress lines a person reads during `pulumi up` (the CLI shows what the provider writes to stdout):
+ * service, job, name, status, progress, elapsed. At most one every `minIntervalMs` unless something changed.
+ */
+import type { Service } from "./services";
+import { formatElapsed } from "./time";
+import type { PollObservation } from "./waiter";
+
+export interface ProgressReporterOptions {
+  service: Service;
+  jobId: string;
+  write?: (line: string) => void;
+  minIntervalMs?: number;
+  /** Prefix, e.g. the resource name, so parallel waiters can be told apart. */
+  label?: string;
+}
+
+export function createProgressReporter(opts: ProgressReporterOptions): (obs: PollObservation) => void {
+  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const minInterval = opts.minIntervalMs ?? 10_000;
+  let lastKey: string | undefined;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return (obs) => {
+    const { key, text } = describe(obs);
+    if (key === lastKey && obs.elapsedMs - lastAt < minInterval) return;
+    lastKey = key;
+    lastAt = obs.elapsedMs;
+    const who = `${opts.label ? `${opts.label}: ` : ""}${opts.service} job ${opts.jobId}`;
+    write(`[job-waiter] ${who}${text} (${formatElapsed(obs.elapsedMs)} elapsed)`);
+  };
+}
+
+function describe(obs: PollObservation): { key: string; text: string } {
+  if (obs.error) {
+    const e = obs.error.details;
+    const what =
+      e.kind === "not-found"
+        ? `not visible yet (${e.errorCode ?? `HTTP ${e.httpStatus}`}), still looking`
+        : `${e.kind === "throttled" ? "throttled" : "API error"} ${e.httpStatus ? `HTTP ${e.httpStatus}` : (e.cause as Error | undefined)?.message ?? ""}${e.errorCode ? ` ${e.errorCode}` : ""}, retrying`;
+    return { key: `error:${e.kind}:${e.httpStatus ?? ""}`, text: `: ${what}` };
+  }
+  const job = obs.job!;
+  const name = job.name ? ` ${job.name}` : "";
+  const unknown = obs.wireStatus && obs.wireStatus !== job.status ? ` (unknown status "${obs.wireStatus}", still waiting)` : "";
+  const status = unknown ? obs.wireStatus : job.status;
+  const pct = job.progress !== undefined ? ` ${job.progress}%` : "";
+  const reason = job.status === "Failed" && job.failReason ? `: ${job.failReason}` : "";
+  return { key: `${status}:${job.progress ?? ""}`, text: `${name}: ${status}${pct}${unknown}${reason}` };
+}

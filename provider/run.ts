@@ -1,0 +1,75 @@
+/**
+ * One wait (or one look) at a job, from inputs to outcome: resolve the target, connect, poll with the
+ * policy, report progress. Shared by the dynamic provider and `getJob`.
+ */
+import type { SettingsSource } from "./auth/credentials";
+import { type Clock, realClock } from "./clock";
+import { describeApiError, JobApiError } from "./errors";
+import type { ObservedJob } from "./job";
+import type { WaiterInputs } from "./inputs";
+import { progressAwarePolicy } from "./policy";
+import { createProgressReporter } from "./progress";
+import { type ClientDeps, connect, resolveTarget, type Target } from "./target";
+import { formatElapsed } from "./time";
+import { type PollingPolicy, type WaitOutcome, waitForJob } from "./waiter";
+
+export interface RunDeps extends ClientDeps {
+  clock?: Clock;
+  write?: (line: string) => void;
+  signal?: AbortSignal;
+  policy?: PollingPolicy;
+  label?: string;
+}
+
+export async function waitForInputs(
+  inputs: WaiterInputs,
+  sources: readonly SettingsSource[],
+  deps: RunDeps = {},
+): Promise<{ outcome: WaitOutcome; target: Target }> {
+  const target = resolveTarget(inputs, sources);
+  const clock = deps.clock ?? realClock;
+  const { client } = await connect(target, sources, { ...deps, now: deps.now ?? (() => Date.now()) });
+  const report = createProgressReporter({
+    service: target.service,
+    jobId: target.jobId,
+    ...(deps.write ? { write: deps.write } : {}),
+    ...(deps.label ? { label: deps.label } : {}),
+  });
+  const policy =
+    deps.policy ??
+    progressAwarePolicy({
+      ...(target.minPollMs !== undefined ? { minDelayMs: target.minPollMs } : {}),
+      ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
+    });
+  const outcome = await waitForJob({
+    poll: (signal) => client.getJob(target.jobId, signal),
+    timeoutMs: target.timeoutMs,
+    notFoundGraceMs: target.notFoundGraceMs,
+    policy,
+    clock,
+    wallClock: () => Date.now(),
+    onObservation: report,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  return { outcome, target };
+}
+
+export async function lookOnce(
+  inputs: WaiterInputs,
+  sources: readonly SettingsSource[],
+  deps: RunDeps = {},
+): Promise<{ observed: ObservedJob; target: Target }> {
+  const target = resolveTarget(inputs, sources);
+  const { client } = await connect(target, sources, deps);
+  return { observed: await client.getJob(target.jobId, deps.signal), target };
+}
+
+/** A not-found that outlived the grace window, said as such. */
+export function describeNotFound(target: Target, error: JobApiError, forMs: number | undefined): string {
+  const base = describeApiError(error.details);
+  if (forMs === undefined) return base;
+  return base.replace(
+    "job not found",
+    `job still not found after ${formatElapsed(forMs)} (the grace window for new jobs is ${formatElapsed(target.notFoundGraceMs)})`,
+  );
+}

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import { configSource, envSources, type SettingsSource } from "../provider/auth/credentials";
+import { describeFailedJob, describeTimeout, JobApiError, JobWaitError } from "../provider/errors";
+import type { Job } from "../provider/job";
+import { formatFailures, validateInputs, type WaiterInputs } from "../provider/inputs";
+import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "../provider/run";
+import { SettingsError } from "../provider/target";
+import type { GetJobArgs, GetJobOutputArgs } from "./types";
+
+/** Options for `getJob` outside a Pulumi program (scripts, tests). */
+export interface GetJobOptions {
+  /** Environment to read credentials from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Where progress lines go while waiting; default stdout. */
+  write?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+function sources(env: NodeJS.ProcessEnv): SettingsSource[] {
+  // Inside a Pulumi program the stack config is readable; in a plain Node process these find nothing.
+  const get = (key: string) => {
+    try {
+      return pulumi.runtime.getConfig(key);
+    } catch {
+      return undefined;
+    }
+  };
+  return [configSource("jobwaiter", get), configSource("huaweicloud", get), ...envSources(env)];
+}
+
+/**
+ * Reads a job, or with `wait: true` waits until it has ended (within `timeout`) and returns it. A `Failed`
+ * job is returned, not thrown: look at `status` and `failReason`. Works in a Pulumi program and in a plain
+ * Node process (credentials from the environment). During `pulumi preview` it never waits, it only looks.
+ */
+export async function getJob(args: GetJobArgs, options: GetJobOptions = {}): Promise<Job> {
+  const { wait, ...rest } = args;
+  const { inputs, failures } = validateInputs(rest as unknown as Record<string, unknown>);
+  if (failures.length > 0) throw new TypeError(`getJob: invalid arguments:\n${formatFailures(failures)}`);
+  const w = inputs as unknown as WaiterInputs;
+  const src = sources(options.env ?? process.env);
+  const deps: RunDeps = {
+    ...(options.write ? { write: options.write } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  try {
+    if (!wait || pulumi.runtime.isDryRun()) return (await lookOnce(w, src, deps)).observed.job;
+    const { outcome, target } = await waitForInputs(w, src, deps);
+    switch (outcome.state) {
+      case "completed":
+      case "failed":
+        return outcome.job;
+      case "timeout":
+        throw new JobWaitError(
+          describeTimeout(w.service, w.jobId, target.timeoutMs, outcome.job, outcome.lastError),
+          "timeout",
+          w.service,
+          w.jobId,
+          outcome.job,
+        );
+      case "aborted":
+        throw new JobWaitError(`${w.service} job ${w.jobId}: the wait was aborted.`, "aborted", w.service, w.jobId, outcome.job);
+      case "error": {
+        const e = outcome.error;
+        if (e instanceof JobApiError && e.kind === "not-found") {
+          throw new JobWaitError(describeNotFound(target, e, outcome.notFoundForMs), "not-found", w.service, w.jobId, outcome.job, {
+            cause: e,
+          });
+        }
+        throw e;
+      }
+    }
+  } catch (err) {
+    if (err instanceof SettingsError) throw new TypeError(`getJob: ${err.message}`);
+    throw err;
+  }
+}
+
+/** `getJob` for Pulumi programs: takes Inputs, returns an Output that resolves once the job is read. */
+export function getJobOutput(args: GetJobOutputArgs, opts?: { dependsOn?: pulumi.Input<pulumi.Resource>[] }): pulumi.Output<Job> {
+  const deps = (opts?.dependsOn ?? []).map((r) => pulumi.output(r).apply((res) => res.urn));
+  return pulumi.all([pulumi.output(args), pulumi.all(deps)]).apply(([a]) => getJob(a as GetJobArgs));
+}
+
+/** A failed job as an Error, for programs that want to throw on it. */
+export function jobFailure(service: GetJobArgs["service"], jobId: string, job: Job): JobWaitError {
+  return new JobWaitError(describeFailedJob(service, jobId, job), "failed", service, jobId, job);
+}

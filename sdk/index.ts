@@ -1,0 +1,19 @@
+/**
+ * pulumi-job-waiter: wait inside `pulumi up` for Huawei Cloud and Open Telekom Cloud database jobs (DDS,
+ * GaussDB openGauss, RDS) and read what they produced.
+ */
+export { parseDuration } from "../provider/duration";
+export { JobApiError, JobWaitError } from "../provider/errors";
+export { getJob, type GetJobOptions, getJobOutput, jobFailure } from "./get-job";
+export { JobWaiter } from "./job-waiter";
+export type {
+  Cloud,
+  GetJobArgs,
+  GetJobOutputArgs,
+  Job,
+  JobEntities,
+  JobInstance,
+  JobStatus,
+  JobWaiterArgs,
+  Service,
+} from "./types";

@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "../provider/clock";
+import { JobApiError, type ApiErrorKind } from "../provider/errors";
+import type { Job, ObservedJob } from "../provider/job";
+import { estimateRemainingMs, fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
+import { createProgressReporter } from "../provider/progress";
+import { type PollObservation, waitForJob } from "../provider/waiter";
+
+const apiError = (kind: ApiErrorKind, httpStatus = 400) =>
+  new JobApiError({ kind, service: "rds", jobId: "j1", url: "http://127.0.0.1/v3/p/jobs", httpStatus });
+
+function job(status: Job["status"], progress?: number): ObservedJob {
+  return {
+    job: { id: "j1", name: "CreateMysqlSingleHAInstance", status, created: "2024-01-01T00:00:00Z", ...(progress !== undefined ? { progress } : {}) },
+    wireStatus: status,
+  };
+}
+
+/** A scripted API: a function of virtual time. */
+function scripted(clock: FakeClock, at: (t: number) => ObservedJob | JobApiError) {
+  const calls: number[] = [];
+  return {
+    calls,
+    poll: async () => {
+      calls.push(clock.now());
+      const r = at(clock.now());
+      if (r instanceof JobApiError) throw r;
+      return r;
+    },
+  };
+}
+
+describe("waiter loop (fake clock)", () => {
+  it("completes when the job completes, and not before", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) => (t < 60_000 ? job("Running", Math.floor(t / 600)) : job("Completed")));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "completed");
+    assert.ok(clock.now() >= 60_000 && clock.now() < 65_000);
+    assert.equal(out.polls, api.calls.length);
+  });
+
+  it("reports a failed job as failed with its reason", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) =>
+      t < 10_000 ? job("Running") : { job: { ...job("Failed").job, failReason: "createVM failed." }, wireStatus: "Failed" },
+    );
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "failed");
+    assert.equal(out.state === "failed" && out.job.failReason, "createVM failed.");
+  });
+
+  it("waits out not-found within the grace window, then sees the job", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) => (t < 20_000 ? apiError("not-found") : t < 30_000 ? job("Running") : job("Completed")));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, notFoundGraceMs: 60_000, policy: fixedIntervalPolicy(2_000), clock });
+    assert.equal(out.state, "completed");
+  });
+
+  it("gives up on not-found after the grace window with an error outcome", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, () => apiError("not-found"));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, notFoundGraceMs: 60_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "error");
+    assert.ok(out.state === "error" && (out.notFoundForMs ?? 0) >= 60_000);
+    assert.ok(clock.now() < 70_000);
+  });
+
+  it("does not grant grace to a job that was visible and then disappeared", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) => (t < 10_000 ? job("Running") : apiError("not-found")));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "error");
+    assert.equal(clock.now(), 10_000);
+  });
+
+  it("survives a long transient outage: only the timeout ends it", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) => (t < 1_000 ? job("Running") : t < 1_800_000 ? apiError("transient", 503) : job("Completed")));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 3_600_000, policy: progressAwarePolicy(), clock });
+    assert.equal(out.state, "completed");
+  });
+
+  it("stops at once on a non-transient error", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, () => apiError("auth", 401));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "error");
+    assert.equal(api.calls.length, 1);
+  });
+
+  it("times out with the last known job, the last poll landing on the deadline", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, () => job("Running", 50));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 100_000, policy: fixedIntervalPolicy(30_000), clock });
+    assert.equal(out.state, "timeout");
+    assert.equal(out.job?.progress, 50);
+    assert.equal(api.calls.at(-1), 100_000);
+  });
+
+  it("ends as aborted when the signal fires", async () => {
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const api = scripted(clock, (t) => {
+      if (t >= 20_000) ac.abort();
+      return job("Running");
+    });
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(10_000), clock, signal: ac.signal });
+    assert.equal(out.state, "aborted");
+  });
+
+  it("keeps waiting through an unknown status", async () => {
+    const clock = new FakeClock();
+    const api = scripted(clock, (t) => (t < 30_000 ? { job: job("Running").job, wireStatus: "Rollbacking" } : job("Completed")));
+    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    assert.equal(out.state, "completed");
+  });
+});
+
+describe("progress-aware policy", () => {
+  const obs = (elapsedMs: number, progress?: number): PollObservation => ({
+    elapsedMs,
+    job: job("Running", progress).job,
+    wireStatus: "Running",
+  });
+  const policy = progressAwarePolicy();
+  const ctx = { elapsedMs: 0, timeoutMs: 3_600_000 };
+
+  it("never exceeds the cap, never goes under the floor", () => {
+    const p = progressAwarePolicy({ minDelayMs: 2_000, maxDelayMs: 20_000 });
+    for (let t = 0; t < 3_600_000; t += 7_000) {
+      for (const pct of [undefined, 0, 1, 10, 50, 99]) {
+        const d = p.nextDelayMs([obs(0, 0), obs(t, pct)], ctx);
+        assert.ok(d >= 2_000 && d <= 20_000, `delay ${d} at t=${t} p=${pct}`);
+      }
+    }
+  });
+  it("polls more densely as progress nears 100%", () => {
+    const d = (pct: number) => policy.nextDelayMs([obs(0, 0), obs(100_000, pct)], ctx);
+    assert.ok(d(20) > d(60), `${d(20)} > ${d(60)}`);
+    assert.ok(d(60) > d(90), `${d(60)} > ${d(90)}`);
+    assert.ok(d(90) >= d(99));
+  });
+  it("estimates remaining time from the progress rate", () => {
+    // 50% in 100 s: about 100 s to go.
+    assert.equal(estimateRemainingMs([obs(0, 0), obs(100_000, 50)]), 100_000);
+    // A plateau lowers the rate: 50% reached at 100 s and still 50% at 200 s.
+    const r = estimateRemainingMs([obs(0, 0), obs(100_000, 50), obs(200_000, 50)])!;
+    assert.equal(r, 0);
+  });
+  it("without progress polls at the steady interval", () => {
+    assert.equal(policy.nextDelayMs([obs(0), obs(30_000)], ctx), 10_000);
+  });
+  it("backs off on consecutive errors, up to the cap", () => {
+    const e = (t: number): PollObservation => ({ elapsedMs: t, error: apiError("transient", 503) });
+    const d1 = policy.nextDelayMs([e(0)], ctx);
+    const d3 = policy.nextDelayMs([e(0), e(1), e(2)], ctx);
+    const d20 = policy.nextDelayMs(Array.from({ length: 20 }, (_, i) => e(i)), ctx);
+    assert.ok(d1 < d3 && d3 <= d20);
+    assert.equal(d20, 30_000);
+  });
+});
+
+describe("progress messages", () => {
+  it("names service, job, name, status, progress and elapsed; throttled to every 10 s unless changed", () => {
+    const lines: string[] = [];
+    const report = createProgressReporter({ service: "rds", jobId: "j1", write: (l) => lines.push(l) });
+    const o = (t: number, p?: number): PollObservation => ({ elapsedMs: t, job: job("Running", p).job, wireStatus: "Running" });
+    report(o(0, 10));
+    report(o(2_000, 10)); // same, too soon
+    report(o(4_000, 20)); // changed
+    report(o(6_000, 20)); // same, too soon
+    report(o(15_000, 20)); // same, 11 s later
+    assert.equal(lines.length, 3);
+    assert.equal(lines[0], "[job-waiter] rds job j1 CreateMysqlSingleHAInstance: Running 10% (0s elapsed)");
+    assert.match(lines[2]!, /Running 20% \(15s elapsed\)/);
+  });
+  it("says when a status is unknown and that it keeps waiting", () => {
+    const lines: string[] = [];
+    const report = createProgressReporter({ service: "dds", jobId: "j1", write: (l) => lines.push(l) });
+    report({ elapsedMs: 0, job: job("Running").job, wireStatus: "Rollbacking" });
+    assert.match(lines[0]!, /Rollbacking.*unknown status.*still waiting/);
+  });
+});
