@@ -23,7 +23,7 @@ export interface WaiterInputs {
   notFoundGrace?: number | string;
   /** Floor between two polls (seconds or duration string). Default 1 s. */
   minPollInterval?: number | string;
-  /** Cap between two polls (seconds or duration string). Default 30 s. */
+  /** Cap between two polls (seconds or duration string). Default 60 s. */
   maxPollInterval?: number | string;
 }
 

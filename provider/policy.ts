@@ -17,14 +17,26 @@ export interface PolicyOptions {
   notFoundDelayMs: number;
   /** Poll after this fraction of the estimated remaining time. */
   fraction: number;
+  /** From this reported progress on, the job is in its end zone (services jump from the 80s/90s to done). */
+  endZoneProgress: number;
+  /** The end zone also starts when the estimated remaining time is this share of the estimated total. */
+  endZoneShare: number;
+  /** In the end zone, poll every this fraction of the estimated total duration... */
+  endZoneFraction: number;
+  /** ...but at least this often. */
+  endZoneMaxDelayMs: number;
 }
 
 export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
   minDelayMs: 1_000,
-  maxDelayMs: 30_000,
+  maxDelayMs: 60_000,
   noProgressDelayMs: 10_000,
   notFoundDelayMs: 2_000,
-  fraction: 0.4,
+  fraction: 0.5,
+  endZoneProgress: 80,
+  endZoneShare: 0.1,
+  endZoneFraction: 0.01,
+  endZoneMaxDelayMs: 15_000,
 };
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -75,17 +87,24 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
       }
       const remaining = estimateRemainingMs(history);
       if (remaining === undefined) return clamp(o.noProgressDelayMs, o.minDelayMs, max);
-      if (remaining > 0) return clamp(o.fraction * remaining, o.minDelayMs, max);
-      // Past the estimate: the end may come any moment, or the job sits on a plateau; back off with the overrun.
-      return clamp(0.5 * -remaining, o.minDelayMs, max);
+      const progress = [...history].reverse().find((h) => h.job?.progress !== undefined)?.job?.progress ?? 0;
+      const elapsed = last.ageMs ?? last.elapsedMs;
+      const total = elapsed + Math.max(0, remaining);
+      // Near the end (by progress or by estimate) the job can finish any moment: poll densely, in
+      // proportion to how long the job is (a 3-hour job's end is less precise than a 3-minute one's).
+      const endZone = o.endZoneShare * total;
+      if (progress >= o.endZoneProgress || remaining <= endZone) {
+        return clamp(o.endZoneFraction * total, o.minDelayMs, Math.min(max, o.endZoneMaxDelayMs));
+      }
+      return clamp(o.fraction * (remaining - endZone), o.minDelayMs, max);
     },
   };
 }
 
 /** A fixed interval, after an optional first delay (the Terraform providers' shape). */
-export function fixedIntervalPolicy(intervalMs: number, firstDelayMs = intervalMs, name = "fixed"): PollingPolicy {
+export function fixedIntervalPolicy(intervalMs: number, firstDelayMs = 0, name = "fixed"): PollingPolicy {
   return {
     name,
-    nextDelayMs: (history) => (history.length <= 1 ? firstDelayMs : intervalMs),
+    nextDelayMs: (history) => (history.length === 0 ? firstDelayMs : intervalMs),
   };
 }

@@ -21,7 +21,10 @@ export interface PolicyContext {
   timeoutMs: number;
 }
 
-/** When to poll next, from what has been seen so far. Pure: same observations, same answer. */
+/**
+ * When to poll next, from what has been seen so far. Pure: same observations, same answer. Asked with an
+ * empty history before the first poll.
+ */
 export interface PollingPolicy {
   readonly name: string;
   nextDelayMs(history: readonly PollObservation[], ctx: PolicyContext): number;
@@ -62,6 +65,16 @@ export async function waitForJob(opts: WaitOptions): Promise<WaitOutcome> {
   let lastError: JobApiError | undefined;
   const base = () => ({ polls: history.length, elapsedMs: clock.now() - start, ...(job ? { job } : {}) });
 
+  // The policy may ask for a delay before the very first poll (the peers' "wait 10 s first").
+  const first = opts.policy.nextDelayMs([], { elapsedMs: 0, timeoutMs: opts.timeoutMs });
+  if (first > 0) {
+    try {
+      await clock.sleep(Math.min(first, opts.timeoutMs), signal);
+    } catch {
+      if (signal?.aborted) return { state: "aborted", ...base() };
+      throw new Error("clock.sleep failed without an abort");
+    }
+  }
   for (;;) {
     if (signal?.aborted) return { state: "aborted", ...base() };
     let obs: PollObservation;

@@ -27,7 +27,7 @@ export interface JobWaiterArgs {
   notFoundGrace?: pulumi.Input<number | string>;
   /** Floor between two polls. Default 1 s. */
   minPollInterval?: pulumi.Input<number | string>;
-  /** Cap between two polls. Default 30 s. */
+  /** Cap between two polls. Default 60 s. */
   maxPollInterval?: pulumi.Input<number | string>;
 }
 
