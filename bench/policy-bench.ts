@@ -84,11 +84,16 @@ if (require.main === module) {
   const n = Number(process.env.BENCH_JOBS ?? 1000);
   const started = process.hrtime.bigint();
   benchPolicies(n, POLICIES).then((rows) => {
-    console.log(`Polling policies on ${n} simulated jobs per workload (seeded; virtual clock; real waiter loop)`);
-    console.log("W1: log-normal durations (median 8 min, 30 s..3 h) with realistic progress; W2: same, no progress\n");
+    console.log(
+      `Polling policies on ${n} simulated jobs per workload (seeded; virtual clock; real waiter loop)`,
+    );
+    console.log(
+      "W1: log-normal durations (median 8 min, 30 s..3 h) with realistic progress; W2: same, no progress\n",
+    );
     console.log(formatTable(rows));
     const ours = (w: string) => rows.find((r) => r.workload === w && r.policy === "progress-aware")!;
-    const tf = (w: string) => rows.find((r) => r.workload === w && r.policy.startsWith("terraform-huaweicloud"))!;
+    const tf = (w: string) =>
+      rows.find((r) => r.workload === w && r.policy.startsWith("terraform-huaweicloud"))!;
     console.log(
       `\nW1 vs Terraform Huawei: calls ${(ours("W1").meanCalls / tf("W1").meanCalls).toFixed(2)}x, ` +
         `W2: calls ${(ours("W2").meanCalls / tf("W2").meanCalls).toFixed(2)}x, median latency ${(ours("W2").medianS / tf("W2").medianS).toFixed(2)}x`,

@@ -17,7 +17,11 @@ export interface RunResult {
 
 const EPOCH = Date.parse("2026-01-01T00:00:00Z");
 
-export async function simulate(t: Timeline, policy: PollingPolicy, timeoutMs = 4 * 3600_000): Promise<RunResult> {
+export async function simulate(
+  t: Timeline,
+  policy: PollingPolicy,
+  timeoutMs = 4 * 3600_000,
+): Promise<RunResult> {
   // Virtual time is measured from the job's creation; the waiter starts a little later.
   const clock = new FakeClock(t.waitStartsAtMs);
   let calls = 0;
@@ -25,18 +29,37 @@ export async function simulate(t: Timeline, policy: PollingPolicy, timeoutMs = 4
     calls++;
     const now = clock.now();
     if (now < t.visibleAfterMs) {
-      throw new JobApiError({ kind: "not-found", service: "rds", jobId: "bench", url: "sim", httpStatus: 400, errorCode: "DBS.200543" });
+      throw new JobApiError({
+        kind: "not-found",
+        service: "rds",
+        jobId: "bench",
+        url: "sim",
+        httpStatus: 400,
+        errorCode: "DBS.200543",
+      });
     }
     const created = new Date(EPOCH).toISOString();
     if (now >= t.durationMs) {
       return {
-        job: { id: "bench", name: "Bench", status: "Completed", created, ended: new Date(EPOCH + t.durationMs).toISOString() },
+        job: {
+          id: "bench",
+          name: "Bench",
+          status: "Completed",
+          created,
+          ended: new Date(EPOCH + t.durationMs).toISOString(),
+        },
         wireStatus: "Completed",
       };
     }
     const progress = t.progressAt(now);
     return {
-      job: { id: "bench", name: "Bench", status: "Running", created, ...(progress !== undefined ? { progress } : {}) },
+      job: {
+        id: "bench",
+        name: "Bench",
+        status: "Running",
+        created,
+        ...(progress !== undefined ? { progress } : {}),
+      },
       wireStatus: "Running",
     };
   };

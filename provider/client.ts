@@ -85,7 +85,13 @@ export class JobClient {
     jobId: string,
     url: string,
     kind: ApiErrorKind,
-    extra: { httpStatus?: number; errorCode?: string; errorMsg?: string; requestId?: string; cause?: unknown },
+    extra: {
+      httpStatus?: number;
+      errorCode?: string;
+      errorMsg?: string;
+      requestId?: string;
+      cause?: unknown;
+    },
   ): JobApiError {
     const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
     return new JobApiError({

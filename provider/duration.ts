@@ -10,7 +10,8 @@ export type DurationInput = number | string;
 /** Seconds, or a message saying what is wrong with the value (never throws). */
 export function parseDurationSeconds(value: DurationInput): { seconds: number } | { problem: string } {
   if (typeof value === "number") {
-    if (!Number.isFinite(value) || value <= 0) return { problem: `must be a positive number of seconds, got ${value}` };
+    if (!Number.isFinite(value) || value <= 0)
+      return { problem: `must be a positive number of seconds, got ${value}` };
     return { seconds: value };
   }
   const text = value.trim().toLowerCase();

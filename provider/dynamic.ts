@@ -7,8 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configSource, envSources, type SettingsSource } from "./auth/credentials";
 import type { Clock } from "./clock";
 import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
-import type { Job } from "./job";
 import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
+import type { Job } from "./job";
 import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "./run";
 import { preflight, SettingsError, type Target } from "./target";
 import type { WaitOutcome } from "./waiter";
@@ -17,7 +17,14 @@ type Props = Record<string, unknown>;
 
 /** Changing any of these means another job: replace. The rest only changes how we wait. */
 export const REPLACE_KEYS = ["service", "jobId", "projectId", "region", "cloud", "endpoint"] as const;
-const COMPARE_KEYS = [...REPLACE_KEYS, "timeout", "failOnJobFailure", "notFoundGrace", "minPollInterval", "maxPollInterval"];
+const COMPARE_KEYS = [
+  ...REPLACE_KEYS,
+  "timeout",
+  "failOnJobFailure",
+  "notFoundGrace",
+  "minPollInterval",
+  "maxPollInterval",
+];
 
 export const OUTPUT_KEYS = [
   "status",
@@ -55,7 +62,8 @@ export function jobOutputs(job: Job | undefined): Props {
     progress: job.progress,
     created: job.created || undefined,
     ended: job.ended,
-    durationSeconds: duration !== undefined && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+    durationSeconds:
+      duration !== undefined && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
     instanceId: job.instance?.id || undefined,
     instanceName: job.instance?.name,
     failReason: job.failReason,
@@ -66,7 +74,9 @@ export function jobOutputs(job: Job | undefined): Props {
 
 /** Previous outputs without our output keys, so stale values never survive a fresh observation. */
 function inputsOnly(props: Props): Props {
-  return Object.fromEntries(Object.entries(props).filter(([k]) => !(OUTPUT_KEYS as readonly string[]).includes(k)));
+  return Object.fromEntries(
+    Object.entries(props).filter(([k]) => !(OUTPUT_KEYS as readonly string[]).includes(k)),
+  );
 }
 
 /** Thrown as is from create/update: the engine keeps the resource with these outputs and resumes next time. */
@@ -197,5 +207,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
 }
 
 function pickOutputs(props: Props): Props {
-  return Object.fromEntries(Object.entries(props).filter(([k]) => (OUTPUT_KEYS as readonly string[]).includes(k)));
+  return Object.fromEntries(
+    Object.entries(props).filter(([k]) => (OUTPUT_KEYS as readonly string[]).includes(k)),
+  );
 }

@@ -107,7 +107,9 @@ export class JobWaitError extends Error {
 
 export function jobLabel(service: Service, jobId: string, job?: Job): string {
   const name = job?.name ? ` (${job.name})` : "";
-  const inst = job?.instance ? `, instance ${job.instance.name ?? ""}${job.instance.name ? " " : ""}[${job.instance.id}]` : "";
+  const inst = job?.instance
+    ? `, instance ${job.instance.name ?? ""}${job.instance.name ? " " : ""}[${job.instance.id}]`
+    : "";
   return `${service} job ${jobId}${name}${inst}`;
 }
 
@@ -121,7 +123,13 @@ export function describeFailedJob(service: Service, jobId: string, job: Job): st
   );
 }
 
-export function describeTimeout(service: Service, jobId: string, timeoutMs: number, job?: Job, last?: Error): string {
+export function describeTimeout(
+  service: Service,
+  jobId: string,
+  timeoutMs: number,
+  job?: Job,
+  last?: Error,
+): string {
   const state = job
     ? `last seen ${job.status}${job.progress !== undefined ? ` ${job.progress}%` : ""}`
     : "never seen by the API";

@@ -49,10 +49,13 @@ const service = z.string().transform((s, ctx) => {
 
 const jobId = z.string().transform((s, ctx) => {
   const v = s.trim();
-  if (v === "") ctx.addIssue({ code: "custom", message: "is empty; pass the job_id the create API returned" });
-  else if (v.length > 128) ctx.addIssue({ code: "custom", message: `is ${v.length} characters long; job IDs are UUIDs` });
+  if (v === "")
+    ctx.addIssue({ code: "custom", message: "is empty; pass the job_id the create API returned" });
+  else if (v.length > 128)
+    ctx.addIssue({ code: "custom", message: `is ${v.length} characters long; job IDs are UUIDs` });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  else if (/[\u0000-\u001f\u007f]/.test(v)) ctx.addIssue({ code: "custom", message: "contains control characters" });
+  else if (/[\u0000-\u001f\u007f]/.test(v))
+    ctx.addIssue({ code: "custom", message: "contains control characters" });
   return v;
 });
 
@@ -81,7 +84,10 @@ const region = z.string().transform((s, ctx) => {
 const cloud = z.string().transform((s, ctx) => {
   const v = s.trim().toLowerCase();
   if ((CLOUDS as readonly string[]).includes(v)) return v as Cloud;
-  ctx.addIssue({ code: "custom", message: `${quote(s)} is not a cloud; use "huaweicloud" (default) or "otc"` });
+  ctx.addIssue({
+    code: "custom",
+    message: `${quote(s)} is not a cloud; use "huaweicloud" (default) or "otc"`,
+  });
   return z.NEVER;
 });
 
@@ -91,7 +97,10 @@ const endpoint = z.string().transform((s, ctx) => {
   try {
     url = new URL(v);
   } catch {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} is not a URL; use e.g. "https://rds.eu-de.otc.t-systems.com"` });
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(s)} is not a URL; use e.g. "https://rds.eu-de.otc.t-systems.com"`,
+    });
     return z.NEVER;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -103,7 +112,10 @@ const endpoint = z.string().transform((s, ctx) => {
     });
   }
   if (url.username || url.password) {
-    ctx.addIssue({ code: "custom", message: "must not contain credentials; configure them as described in the README" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must not contain credentials; configure them as described in the README",
+    });
   }
   if (url.search || url.hash) {
     ctx.addIssue({ code: "custom", message: `${quote(s)} must be a base URL without ?query or #fragment` });
@@ -116,7 +128,10 @@ function duration(what: string, maxSeconds: number) {
     const r = parseDurationSeconds(v);
     if ("problem" in r) ctx.addIssue({ code: "custom", message: r.problem });
     else if (r.seconds > maxSeconds) {
-      ctx.addIssue({ code: "custom", message: `${quote(v)} is longer than the ${what} limit of ${maxSeconds / 3600} h` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${quote(v)} is longer than the ${what} limit of ${maxSeconds / 3600} h`,
+      });
     }
     return v;
   });
@@ -145,7 +160,10 @@ export const INPUT_KEYS = Object.keys(inputSchemas) as InputKey[];
  * Validate whatever came in. Unknown values (not known until apply) pass through untouched; `null` counts as
  * absent. Returns the normalised inputs and a failure per bad field.
  */
-export function validateInputs(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failure[] } {
+export function validateInputs(raw: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: Failure[];
+} {
   const inputs: Record<string, unknown> = {};
   const failures: Failure[] = [];
   for (const key of INPUT_KEYS) {
@@ -176,7 +194,10 @@ export function validateInputs(raw: Record<string, unknown>): { inputs: Record<s
     const a = parseDurationSeconds(min as string | number);
     const b = parseDurationSeconds(max as string | number);
     if ("seconds" in a && "seconds" in b && a.seconds > b.seconds) {
-      failures.push({ property: "maxPollInterval", reason: `must not be shorter than minPollInterval (${quote(min)})` });
+      failures.push({
+        property: "maxPollInterval",
+        reason: `must not be shorter than minPollInterval (${quote(min)})`,
+      });
     }
   }
   return { inputs: { ...passThrough(raw), ...inputs }, failures };

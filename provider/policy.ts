@@ -56,14 +56,14 @@ export function estimateRemainingMs(history: readonly PollObservation[]): number
   const samples = history.filter((o) => o.job?.progress !== undefined);
   const last = samples.at(-1);
   if (!last) return undefined;
-  const p1 = last.job!.progress!;
+  const p1 = last.job.progress!;
   const now = history.at(-1)!.elapsedMs;
   // The latest value was reached when it was first seen; time spent on it since then (a plateau) counts.
-  const firstAtLast = samples.find((o) => o.job!.progress === p1)!;
+  const firstAtLast = samples.find((o) => o.job.progress === p1)!;
   let rate: number | undefined;
-  const first = samples.find((o) => o.job!.progress! < p1);
+  const first = samples.find((o) => o.job.progress! < p1);
   if (first) {
-    rate = (p1 - first.job!.progress!) / Math.max(1, firstAtLast.elapsedMs - first.elapsedMs);
+    rate = (p1 - first.job.progress!) / Math.max(1, firstAtLast.elapsedMs - first.elapsedMs);
   } else if (last.ageMs !== undefined && last.ageMs > 0 && p1 > 0) {
     // One value seen so far: the progress made over the job's whole age.
     rate = p1 / last.ageMs;

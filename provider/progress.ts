@@ -36,12 +36,15 @@ function describe(obs: PollObservation): { key: string; text: string } {
     const what =
       e.kind === "not-found"
         ? `not visible yet (${e.errorCode ?? `HTTP ${e.httpStatus}`}), still looking`
-        : `${e.kind === "throttled" ? "throttled" : "API error"} ${e.httpStatus ? `HTTP ${e.httpStatus}` : (e.cause as Error | undefined)?.message ?? ""}${e.errorCode ? ` ${e.errorCode}` : ""}, retrying`;
+        : `${e.kind === "throttled" ? "throttled" : "API error"} ${e.httpStatus ? `HTTP ${e.httpStatus}` : ((e.cause as Error | undefined)?.message ?? "")}${e.errorCode ? ` ${e.errorCode}` : ""}, retrying`;
     return { key: `error:${e.kind}:${e.httpStatus ?? ""}`, text: `: ${what}` };
   }
   const job = obs.job!;
   const name = job.name ? ` ${job.name}` : "";
-  const unknown = obs.wireStatus && obs.wireStatus !== job.status ? ` (unknown status "${obs.wireStatus}", still waiting)` : "";
+  const unknown =
+    obs.wireStatus && obs.wireStatus !== job.status
+      ? ` (unknown status "${obs.wireStatus}", still waiting)`
+      : "";
   const status = unknown ? obs.wireStatus : job.status;
   const pct = job.progress !== undefined ? ` ${job.progress}%` : "";
   const reason = job.status === "Failed" && job.failReason ? `: ${job.failReason}` : "";

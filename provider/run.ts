@@ -4,9 +4,9 @@
  */
 import type { SettingsSource } from "./auth/credentials";
 import { type Clock, realClock } from "./clock";
-import { describeApiError, JobApiError } from "./errors";
-import type { ObservedJob } from "./job";
+import { describeApiError, type JobApiError } from "./errors";
 import type { WaiterInputs } from "./inputs";
+import type { ObservedJob } from "./job";
 import { progressAwarePolicy } from "./policy";
 import { createProgressReporter } from "./progress";
 import { type ClientDeps, connect, resolveTarget, type Target } from "./target";

@@ -60,7 +60,11 @@ function asText(v: string | number | null | undefined): string | undefined {
   return t === "" ? undefined : t;
 }
 
-const KNOWN_STATUS: Record<string, JobStatus> = { running: "Running", completed: "Completed", failed: "Failed" };
+const KNOWN_STATUS: Record<string, JobStatus> = {
+  running: "Running",
+  completed: "Completed",
+  failed: "Failed",
+};
 
 /** `"60% "` → 60; `""`, `null`, garbage → undefined. Clamped to 0..100. */
 export function parseProgress(v: string | number | null | undefined): number | undefined {
@@ -116,7 +120,11 @@ export function normaliseEntities(raw: Record<string, unknown>): JobEntities {
     const v = raw.volume;
     return {
       kind: "volume",
-      volume: defined({ type: text(v.type), originalSizeGb: sizeGb(v.original_size), targetSizeGb: sizeGb(v.target_size) }),
+      volume: defined({
+        type: text(v.type),
+        originalSizeGb: sizeGb(v.original_size),
+        targetSizeGb: sizeGb(v.target_size),
+      }),
       resourceIds: stringList(raw.resource_ids),
     };
   }

@@ -3,13 +3,19 @@
  * credentials, which timeouts. Inputs win over config, config over the environment.
  */
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
-import { type Credentials, CredentialsError, resolveCredentials, resolveSetting, type SettingsSource } from "./auth/credentials";
+import {
+  type Credentials,
+  CredentialsError,
+  resolveCredentials,
+  resolveSetting,
+  type SettingsSource,
+} from "./auth/credentials";
 import { createTokenFetcher } from "./auth/iam";
 import { JobClient } from "./client";
 import { parseDuration } from "./duration";
 import type { HttpOptions } from "./http";
 import type { WaiterInputs } from "./inputs";
-import { type Cloud, CLOUDS, iamBaseUrl, SERVICE_TABLE, type Service, serviceBaseUrl } from "./services";
+import { CLOUDS, type Cloud, iamBaseUrl, SERVICE_TABLE, type Service, serviceBaseUrl } from "./services";
 import { DEFAULT_NOT_FOUND_GRACE_MS } from "./waiter";
 
 export interface Target {
@@ -39,7 +45,10 @@ export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSo
   const service = inputs.service;
   const cloudSetting = inputs.cloud ?? resolveSetting(sources, "cloud")?.value ?? "huaweicloud";
   if (!(CLOUDS as readonly string[]).includes(cloudSetting)) {
-    throw new SettingsError("cloud", `cloud: ${JSON.stringify(cloudSetting)} from the configuration is not "huaweicloud" or "otc".`);
+    throw new SettingsError(
+      "cloud",
+      `cloud: ${JSON.stringify(cloudSetting)} from the configuration is not "huaweicloud" or "otc".`,
+    );
   }
   const cloud = cloudSetting as Cloud;
   const region = inputs.region ?? resolveSetting(sources, "region")?.value;
@@ -71,13 +80,17 @@ export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSo
 }
 
 /** Missing settings a `check` can report before any network call. */
-export function preflight(inputs: Partial<WaiterInputs>, sources: readonly SettingsSource[]): { property: string; reason: string }[] {
+export function preflight(
+  inputs: Partial<WaiterInputs>,
+  sources: readonly SettingsSource[],
+): { property: string; reason: string }[] {
   const out: { property: string; reason: string }[] = [];
   let creds: Credentials | undefined;
   try {
     creds = resolveCredentials(sources);
   } catch (err) {
-    if (err instanceof CredentialsError) out.push({ property: "service", reason: `credentials: ${err.message}` });
+    if (err instanceof CredentialsError)
+      out.push({ property: "service", reason: `credentials: ${err.message}` });
   }
   if (!inputs.projectId && !resolveSetting(sources, "projectId") && creds?.kind !== "password") {
     out.push({
@@ -89,7 +102,8 @@ export function preflight(inputs: Partial<WaiterInputs>, sources: readonly Setti
   if (!inputs.endpoint && !inputs.region && !resolveSetting(sources, "region")) {
     out.push({
       property: "region",
-      reason: "no region given. Set the `region` input, Pulumi config jobwaiter:region, or HW_REGION_NAME (or an `endpoint`).",
+      reason:
+        "no region given. Set the `region` input, Pulumi config jobwaiter:region, or HW_REGION_NAME (or an `endpoint`).",
     });
   }
   return out;
@@ -113,13 +127,18 @@ export async function connect(
     authUrl = resolveSetting(sources, "authUrl")?.value;
     if (!authUrl) {
       if (!target.region) {
-        throw new SettingsError("region", "region: IAM password login needs a region (or jobwaiter:authUrl / HW_AUTH_URL).");
+        throw new SettingsError(
+          "region",
+          "region: IAM password login needs a region (or jobwaiter:authUrl / HW_AUTH_URL).",
+        );
       }
       authUrl = iamBaseUrl(target.cloud, target.region);
     }
   }
   const fetchToken = createTokenFetcher(deps.http, deps.now);
-  const scope = projectId ? { projectId } : { projectName: resolveSetting(sources, "projectName")?.value ?? target.region ?? "" };
+  const scope = projectId
+    ? { projectId }
+    : { projectName: resolveSetting(sources, "projectName")?.value ?? target.region ?? "" };
   const auth = createAuthenticator(creds, {
     ...(deps.now ? { now: deps.now } : {}),
     ...(authUrl ? { authUrl } : {}),
@@ -140,6 +159,12 @@ export async function connect(
       "projectId: no project ID given. Set the `projectId` input, Pulumi config jobwaiter:projectId, or HW_PROJECT_ID.",
     );
   }
-  const client = new JobClient({ ...deps.http, service: target.service, baseUrl: target.baseUrl, projectId, auth });
+  const client = new JobClient({
+    ...deps.http,
+    service: target.service,
+    baseUrl: target.baseUrl,
+    projectId,
+    auth,
+  });
   return { client, auth };
 }

@@ -2,7 +2,8 @@
  * The services write times as `2021-07-12T09:22:04+0000` or `...+0800`: an offset without a colon, which
  * `Date.parse` does not accept everywhere. Normalise to ISO 8601 UTC with a `Z`.
  */
-const WIRE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$/i;
+const WIRE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$/i;
 
 export function toUtcIso(value: string | null | undefined): string | undefined {
   if (value == null) return undefined;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configSource, envSources, type SettingsSource } from "../provider/auth/credentials";
 import { describeFailedJob, describeTimeout, JobApiError, JobWaitError } from "../provider/errors";
-import type { Job } from "../provider/job";
 import { formatFailures, validateInputs, type WaiterInputs } from "../provider/inputs";
+import type { Job } from "../provider/job";
 import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "../provider/run";
 import { SettingsError } from "../provider/target";
 import type { GetJobArgs, GetJobOutputArgs } from "./types";
@@ -59,13 +59,26 @@ export async function getJob(args: GetJobArgs, options: GetJobOptions = {}): Pro
           outcome.job,
         );
       case "aborted":
-        throw new JobWaitError(`${w.service} job ${w.jobId}: the wait was aborted.`, "aborted", w.service, w.jobId, outcome.job);
+        throw new JobWaitError(
+          `${w.service} job ${w.jobId}: the wait was aborted.`,
+          "aborted",
+          w.service,
+          w.jobId,
+          outcome.job,
+        );
       case "error": {
         const e = outcome.error;
         if (e instanceof JobApiError && e.kind === "not-found") {
-          throw new JobWaitError(describeNotFound(target, e, outcome.notFoundForMs), "not-found", w.service, w.jobId, outcome.job, {
-            cause: e,
-          });
+          throw new JobWaitError(
+            describeNotFound(target, e, outcome.notFoundForMs),
+            "not-found",
+            w.service,
+            w.jobId,
+            outcome.job,
+            {
+              cause: e,
+            },
+          );
         }
         throw e;
       }
@@ -77,7 +90,10 @@ export async function getJob(args: GetJobArgs, options: GetJobOptions = {}): Pro
 }
 
 /** `getJob` for Pulumi programs: takes Inputs, returns an Output that resolves once the job is read. */
-export function getJobOutput(args: GetJobOutputArgs, opts?: { dependsOn?: pulumi.Input<pulumi.Resource>[] }): pulumi.Output<Job> {
+export function getJobOutput(
+  args: GetJobOutputArgs,
+  opts?: { dependsOn?: pulumi.Input<pulumi.Resource>[] },
+): pulumi.Output<Job> {
   const deps = (opts?.dependsOn ?? []).map((r) => pulumi.output(r).apply((res) => res.urn));
   return pulumi.all([pulumi.output(args), pulumi.all(deps)]).apply(([a]) => getJob(a as GetJobArgs));
 }

@@ -4,7 +4,7 @@
  */
 export { parseDuration } from "../provider/duration";
 export { JobApiError, JobWaitError } from "../provider/errors";
-export { getJob, type GetJobOptions, getJobOutput, jobFailure } from "./get-job";
+export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job";
 export { JobWaiter } from "./job-waiter";
 export type {
   Cloud,

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { configSource, envSources, resolveCredentials, resolveSetting, staticSource } from "../provider/auth/credentials";
+import {
+  configSource,
+  envSources,
+  resolveCredentials,
+  resolveSetting,
+  staticSource,
+} from "../provider/auth/credentials";
 import { iamBaseUrl, serviceBaseUrl } from "../provider/services";
 
 describe("credential sources and precedence", () => {
@@ -10,11 +16,19 @@ describe("credential sources and precedence", () => {
 
   it("jobwaiter: config wins over huaweicloud: config, which wins over the environment", () => {
     const env = { HW_ACCESS_KEY: "envak", HW_SECRET_KEY: "envsk" };
-    const both = { "jobwaiter:accessKey": "jwak", "jobwaiter:secretKey": "jwsk", "huaweicloud:accessKey": "hak", "huaweicloud:secretKey": "hsk" };
+    const both = {
+      "jobwaiter:accessKey": "jwak",
+      "jobwaiter:secretKey": "jwsk",
+      "huaweicloud:accessKey": "hak",
+      "huaweicloud:secretKey": "hsk",
+    };
     const c1 = resolveCredentials([...config(both), ...envSources(env)]);
     assert.equal(c1.kind === "aksk" && c1.accessKey, "jwak");
     assert.match(c1.source, /Pulumi config "jobwaiter:"/);
-    const c2 = resolveCredentials([...config({ "huaweicloud:accessKey": "hak", "huaweicloud:secretKey": "hsk" }), ...envSources(env)]);
+    const c2 = resolveCredentials([
+      ...config({ "huaweicloud:accessKey": "hak", "huaweicloud:secretKey": "hsk" }),
+      ...envSources(env),
+    ]);
     assert.equal(c2.kind === "aksk" && c2.accessKey, "hak");
     const c3 = resolveCredentials([...config({}), ...envSources(env)]);
     assert.equal(c3.kind === "aksk" && c3.accessKey, "envak");
@@ -22,48 +36,85 @@ describe("credential sources and precedence", () => {
   });
 
   it("HW_* wins over OS_*, which wins over HUAWEICLOUD_SDK_*", () => {
-    const all = { OS_ACCESS_KEY: "os", OS_SECRET_KEY: "oss", HUAWEICLOUD_SDK_AK: "sdk", HUAWEICLOUD_SDK_SK: "sdks" };
+    const all = {
+      OS_ACCESS_KEY: "os",
+      OS_SECRET_KEY: "oss",
+      HUAWEICLOUD_SDK_AK: "sdk",
+      HUAWEICLOUD_SDK_SK: "sdks",
+    };
     const c = resolveCredentials(envSources(all));
     assert.equal(c.kind === "aksk" && c.accessKey, "os");
-    const c2 = resolveCredentials(envSources({ HUAWEICLOUD_SDK_AK: "sdk", HUAWEICLOUD_SDK_SK: "sdks", HUAWEICLOUD_SDK_SECURITY_TOKEN: "t" }));
+    const c2 = resolveCredentials(
+      envSources({
+        HUAWEICLOUD_SDK_AK: "sdk",
+        HUAWEICLOUD_SDK_SK: "sdks",
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: "t",
+      }),
+    );
     assert.equal(c2.kind === "aksk" && c2.securityToken, "t");
   });
 
   it("takes a key pair, a token, or an IAM user, in that order within a source", () => {
     assert.equal(resolveCredentials(envSources({ HW_AUTH_TOKEN: "tok" })).kind, "token");
     assert.equal(resolveCredentials(envSources({ OS_TOKEN: "tok" })).kind, "token");
-    const p = resolveCredentials(envSources({ OS_USERNAME: "u", OS_PASSWORD: "p", OS_USER_DOMAIN_NAME: "d" }));
+    const p = resolveCredentials(
+      envSources({ OS_USERNAME: "u", OS_PASSWORD: "p", OS_USER_DOMAIN_NAME: "d" }),
+    );
     assert.deepEqual(p.kind === "password" && [p.userName, p.domainName], ["u", "d"]);
-    assert.equal(resolveCredentials(envSources({ HW_AUTH_TOKEN: "t", HW_ACCESS_KEY: "a", HW_SECRET_KEY: "s" })).kind, "aksk");
+    assert.equal(
+      resolveCredentials(envSources({ HW_AUTH_TOKEN: "t", HW_ACCESS_KEY: "a", HW_SECRET_KEY: "s" })).kind,
+      "aksk",
+    );
   });
 
   it("a half key pair is an error naming the missing variable, never silently skipped", () => {
-    assert.throws(() => resolveCredentials(envSources({ HW_ACCESS_KEY: "a", OS_ACCESS_KEY: "b", OS_SECRET_KEY: "c" })), /HW_ACCESS_KEY but not HW_SECRET_KEY/);
+    assert.throws(
+      () => resolveCredentials(envSources({ HW_ACCESS_KEY: "a", OS_ACCESS_KEY: "b", OS_SECRET_KEY: "c" })),
+      /HW_ACCESS_KEY but not HW_SECRET_KEY/,
+    );
   });
 
   it("no credentials: says where it looked and what to set, with no values", () => {
-    assert.throws(() => resolveCredentials([...config({}), ...envSources({})]), (e: Error) => {
-      assert.match(e.message, /no credentials found/);
-      assert.match(e.message, /jobwaiter:accessKey/);
-      assert.match(e.message, /environment \(HW_\*\)/);
-      return true;
-    });
+    assert.throws(
+      () => resolveCredentials([...config({}), ...envSources({})]),
+      (e: Error) => {
+        assert.match(e.message, /no credentials found/);
+        assert.match(e.message, /jobwaiter:accessKey/);
+        assert.match(e.message, /environment \(HW_\*\)/);
+        return true;
+      },
+    );
   });
 
   it("settings come from the first source that has them; HW_CLOUD's domain maps to a cloud", () => {
-    const s = [staticSource("inputs", {}), ...envSources({ OS_REGION_NAME: "eu-de", HW_CLOUD: "otc.t-systems.com" })];
-    assert.deepEqual(resolveSetting(s, "region"), { value: "eu-de", from: "environment (OS_*) OS_REGION_NAME" });
+    const s = [
+      staticSource("inputs", {}),
+      ...envSources({ OS_REGION_NAME: "eu-de", HW_CLOUD: "otc.t-systems.com" }),
+    ];
+    assert.deepEqual(resolveSetting(s, "region"), {
+      value: "eu-de",
+      from: "environment (OS_*) OS_REGION_NAME",
+    });
     assert.equal(resolveSetting(s, "cloud")?.value, "otc");
   });
 });
 
 describe("service table: hosts on both clouds", () => {
   it("computes the documented hosts", () => {
-    assert.equal(serviceBaseUrl("rds", "huaweicloud", "ap-southeast-1"), "https://rds.ap-southeast-1.myhuaweicloud.com");
-    assert.equal(serviceBaseUrl("gaussdb", "huaweicloud", "cn-north-4"), "https://gaussdb-opengauss.cn-north-4.myhuaweicloud.com");
+    assert.equal(
+      serviceBaseUrl("rds", "huaweicloud", "ap-southeast-1"),
+      "https://rds.ap-southeast-1.myhuaweicloud.com",
+    );
+    assert.equal(
+      serviceBaseUrl("gaussdb", "huaweicloud", "cn-north-4"),
+      "https://gaussdb-opengauss.cn-north-4.myhuaweicloud.com",
+    );
     assert.equal(serviceBaseUrl("gaussdb", "otc", "eu-de"), "https://gaussdb.eu-de.otc.t-systems.com");
     assert.equal(serviceBaseUrl("dds", "otc", "eu-de"), "https://dds.eu-de.otc.t-systems.com");
-    assert.equal(serviceBaseUrl("dds", "huaweicloud", "eu-west-101"), "https://dds.eu-west-101.myhuaweicloud.eu");
+    assert.equal(
+      serviceBaseUrl("dds", "huaweicloud", "eu-west-101"),
+      "https://dds.eu-west-101.myhuaweicloud.eu",
+    );
     assert.equal(serviceBaseUrl("rds", "otc", "eu-ch2"), "https://rds.eu-ch2.sc.otc.t-systems.com");
     assert.equal(iamBaseUrl("otc", "eu-ch2"), "https://iam-pub.eu-ch2.sc.otc.t-systems.com");
     assert.equal(iamBaseUrl("otc", "eu-nl"), "https://iam.eu-nl.otc.t-systems.com");

@@ -38,11 +38,20 @@ describe("getJob from a plain Node script", function () {
   });
 
   it("waits for a job with HW_ACCESS_KEY/HW_SECRET_KEY/HW_PROJECT_ID and an endpoint (CommonJS)", async () => {
-    const { id } = sim.createJob({ service: "rds", durationMs: 500, entities: { switch_strategy: "reliability" } });
+    const { id } = sim.createJob({
+      service: "rds",
+      durationMs: 500,
+      entities: { switch_strategy: "reliability" },
+    });
     const { stdout } = await run(process.execPath, ["-e", cjsScript], {
       env: { ...env(), PKG: repoRoot, JOB: id, EP: sim.endpoint("rds") },
     });
-    const job = JSON.parse(stdout.split("\n").find((l) => l.startsWith("JOB "))!.slice(4));
+    const job = JSON.parse(
+      stdout
+        .split("\n")
+        .find((l) => l.startsWith("JOB "))!
+        .slice(4),
+    );
     assert.equal(job.status, "Completed");
     assert.deepEqual(job.entities, { kind: "switchover", switchStrategy: "reliability" });
     assert.match(stdout, /\[job-waiter\] rds job/);
@@ -54,16 +63,24 @@ describe("getJob from a plain Node script", function () {
       cwd: repoRoot,
       env: { ...env(), JOB: id, EP: sim.endpoint("dds") },
     });
-    const job = JSON.parse(stdout.split("\n").find((l) => l.startsWith("JOB "))!.slice(4));
+    const job = JSON.parse(
+      stdout
+        .split("\n")
+        .find((l) => l.startsWith("JOB "))!
+        .slice(4),
+    );
     assert.equal(job.status, "Running");
     assert.equal(job.id, id);
   });
 
   it("explains bad arguments, naming the field", async () => {
-    await assert.rejects(getJob({ service: "rds", jobId: "", endpoint: "http://example.com" }), (e: Error) => {
-      assert.match(e.message, /jobId: is empty/);
-      assert.match(e.message, /endpoint: .*https:\/\//);
-      return true;
-    });
+    await assert.rejects(
+      getJob({ service: "rds", jobId: "", endpoint: "http://example.com" }),
+      (e: Error) => {
+        assert.match(e.message, /jobId: is empty/);
+        assert.match(e.message, /endpoint: .*https:\/\//);
+        return true;
+      },
+    );
   });
 });

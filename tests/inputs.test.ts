@@ -22,7 +22,14 @@ describe("input validation (check)", () => {
   const good = { service: "rds", jobId: "31b8ae23-c687-4d80-b7b4-42a66c9bb886" };
 
   it("accepts good inputs and normalises them", () => {
-    const r = validateInputs({ ...good, service: " RDS ", jobId: " abc ", timeout: "45m", cloud: "OTC", __provider: "x" });
+    const r = validateInputs({
+      ...good,
+      service: " RDS ",
+      jobId: " abc ",
+      timeout: "45m",
+      cloud: "OTC",
+      __provider: "x",
+    });
     assert.deepEqual(r.failures, []);
     assert.equal(r.inputs.service, "rds");
     assert.equal(r.inputs.jobId, "abc");
@@ -38,7 +45,12 @@ describe("input validation (check)", () => {
 
   const bad: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["missing service", { jobId: "x" }, "service", /required/],
-    ["unknown service", { ...good, service: "mysql" }, "service", /"mysql" is not a service.*"dds", "gaussdb", "rds"/],
+    [
+      "unknown service",
+      { ...good, service: "mysql" },
+      "service",
+      /"mysql" is not a service.*"dds", "gaussdb", "rds"/,
+    ],
     ["service not a string", { ...good, service: 3 }, "service", /string/],
     ["missing jobId", { service: "rds" }, "jobId", /required/],
     ["empty jobId", { ...good, jobId: "  " }, "jobId", /empty/],
@@ -48,15 +60,35 @@ describe("input validation (check)", () => {
     ["bad region", { ...good, region: "Frankfurt" }, "region", /not a region name.*eu-de/],
     ["bad cloud", { ...good, cloud: "aws" }, "cloud", /"huaweicloud".*"otc"/],
     ["endpoint not a URL", { ...good, endpoint: "rds.eu-de" }, "endpoint", /not a URL/],
-    ["http endpoint on a public host", { ...good, endpoint: "http://rds.eu-de.otc.t-systems.com" }, "endpoint", /https:\/\//],
-    ["endpoint with credentials", { ...good, endpoint: "https://ak:sk@rds.example.com" }, "endpoint", /credentials/],
+    [
+      "http endpoint on a public host",
+      { ...good, endpoint: "http://rds.eu-de.otc.t-systems.com" },
+      "endpoint",
+      /https:\/\//,
+    ],
+    [
+      "endpoint with credentials",
+      { ...good, endpoint: "https://ak:sk@rds.example.com" },
+      "endpoint",
+      /credentials/,
+    ],
     ["endpoint with query", { ...good, endpoint: "https://rds.example.com/?x=1" }, "endpoint", /query/],
     ["endpoint ftp", { ...good, endpoint: "ftp://rds.example.com" }, "endpoint", /https/],
     ["timeout garbage", { ...good, timeout: "ten minutes" }, "timeout", /not a duration/],
     ["timeout negative", { ...good, timeout: -1 }, "timeout", /positive/],
     ["timeout too long", { ...good, timeout: "200h" }, "timeout", /limit/],
-    ["failOnJobFailure not boolean", { ...good, failOnJobFailure: "yes" }, "failOnJobFailure", /true or false/],
-    ["poll interval order", { ...good, minPollInterval: "20s", maxPollInterval: "5s" }, "maxPollInterval", /minPollInterval/],
+    [
+      "failOnJobFailure not boolean",
+      { ...good, failOnJobFailure: "yes" },
+      "failOnJobFailure",
+      /true or false/,
+    ],
+    [
+      "poll interval order",
+      { ...good, minPollInterval: "20s", maxPollInterval: "5s" },
+      "maxPollInterval",
+      /minPollInterval/,
+    ],
   ];
   for (const [what, input, field, reason] of bad) {
     it(`rejects ${what}, naming ${field}`, () => {

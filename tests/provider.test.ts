@@ -28,7 +28,11 @@ describe("dynamic provider against the simulator (loopback)", function () {
     HW_PROJECT_ID: sim.credentials.projectId,
   });
   const provider = (env: NodeJS.ProcessEnv = akskEnv()) =>
-    createJobWaiterProvider({ env, write: (l) => lines.push(l), http: { retry: { baseDelayMs: 20, maxDelayMs: 200 } } });
+    createJobWaiterProvider({
+      env,
+      write: (l) => lines.push(l),
+      http: { retry: { baseDelayMs: 20, maxDelayMs: 200 } },
+    });
   const inputs = (service: "rds" | "dds" | "gaussdb", jobId: string, extra: Props = {}): Props => ({
     service,
     jobId,
@@ -72,12 +76,19 @@ describe("dynamic provider against the simulator (loopback)", function () {
     // The job was polled while running, and create returned only after it completed.
     const reqs = sim.requests({ jobId: id });
     assert.ok(reqs.length >= 2, `polled ${reqs.length} times`);
-    assert.ok(lines.some((l) => /rds job .*Running/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /rds job .*Running/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   it("create: DDS and GaussDB jobs complete with their own wire shapes", async () => {
     for (const service of ["dds", "gaussdb"] as const) {
-      const { id } = sim.createJob({ service, durationMs: 300, instance: { id: `${service}-in02`, name: `${service}-x` } });
+      const { id } = sim.createJob({
+        service,
+        durationMs: 300,
+        instance: { id: `${service}-in02`, name: `${service}-x` },
+      });
       const r = await provider().create(inputs(service, id));
       assert.equal(r.outs.status, "Completed", service);
       assert.equal(r.outs.failReason, undefined, service);
@@ -87,7 +98,12 @@ describe("dynamic provider against the simulator (loopback)", function () {
   });
 
   it("create: a failed job fails with its fail_reason, service, job ID and name", async () => {
-    const { id } = sim.createJob({ service: "dds", durationMs: 200, outcome: "Failed", failReason: "Failed to upgrade the DB Agent." });
+    const { id } = sim.createJob({
+      service: "dds",
+      durationMs: 200,
+      outcome: "Failed",
+      failReason: "Failed to upgrade the DB Agent.",
+    });
     await assert.rejects(provider().create(inputs("dds", id)), (e: Error) => {
       assert.match(e.message, /Failed to upgrade the DB Agent\./);
       assert.match(e.message, new RegExp(`dds job ${id}`));
@@ -97,7 +113,12 @@ describe("dynamic provider against the simulator (loopback)", function () {
   });
 
   it("create: failOnJobFailure false records the failure instead", async () => {
-    const { id } = sim.createJob({ service: "rds", durationMs: 200, outcome: "Failed", failReason: "createVM failed." });
+    const { id } = sim.createJob({
+      service: "rds",
+      durationMs: 200,
+      outcome: "Failed",
+      failReason: "createVM failed.",
+    });
     const r = await provider().create(inputs("rds", id, { failOnJobFailure: false }));
     assert.equal(r.outs.status, "Failed");
     assert.equal(r.outs.failReason, "createVM failed.");
@@ -111,13 +132,16 @@ describe("dynamic provider against the simulator (loopback)", function () {
   });
 
   it("create: a job never found fails after the grace window, saying so", async () => {
-    await assert.rejects(provider().create(inputs("gaussdb", "no-such-job", { notFoundGrace: "1s" })), (e: Error) => {
-      assert.match(e.message, /no-such-job/);
-      assert.match(e.message, /still not found after/);
-      assert.match(e.message, /DBS\.200543/);
-      assert.match(e.message, /grace window/);
-      return true;
-    });
+    await assert.rejects(
+      provider().create(inputs("gaussdb", "no-such-job", { notFoundGrace: "1s" })),
+      (e: Error) => {
+        assert.match(e.message, /no-such-job/);
+        assert.match(e.message, /still not found after/);
+        assert.match(e.message, /DBS\.200543/);
+        assert.match(e.message, /grace window/);
+        return true;
+      },
+    );
   });
 
   it("create: survives bursts of 429 and 503", async () => {
@@ -145,8 +169,15 @@ describe("dynamic provider against the simulator (loopback)", function () {
     const r = await p;
     assert.equal(r.outs.status, "Completed");
     const all = sim.requests();
-    assert.ok(all.some((q) => q.jobId === id && q.status === 401), "saw a 401");
-    assert.equal(all.filter((q) => q.path.endsWith("/v3/auth/tokens")).length, 2, "one login and one refresh");
+    assert.ok(
+      all.some((q) => q.jobId === id && q.status === 401),
+      "saw a 401",
+    );
+    assert.equal(
+      all.filter((q) => q.path.endsWith("/v3/auth/tokens")).length,
+      2,
+      "one login and one refresh",
+    );
   });
 
   it("create: wrong credentials fail at once with error_code, request id and the credential source, no secret", async () => {
@@ -188,7 +219,10 @@ describe("dynamic provider against the simulator (loopback)", function () {
     assert.equal(e.properties.status, "Running");
     assert.equal(e.properties.jobId, slowJob);
     assert.equal(e.properties.__provider, "serialized-provider-text");
-    assert.match(e.message ?? "", /did not finish within the timeout of 1s|did not finish within the timeout/);
+    assert.match(
+      e.message ?? "",
+      /did not finish within the timeout of 1s|did not finish within the timeout/,
+    );
     assert.match(e.message ?? "", /pulumi up/);
     assert.ok((e.reasons ?? []).length > 0);
     timedOut = { id: e.id!, properties: e.properties };
@@ -205,7 +239,11 @@ describe("dynamic provider against the simulator (loopback)", function () {
     const { id } = sim.createJob({ service: "rds", durationMs: 100 });
     const c = await provider().create(inputs("rds", id));
     sim.clearRequests();
-    const r = await provider().update!(c.id, c.outs, { ...inputs("rds", id), timeout: "2h", failOnJobFailure: false });
+    const r = await provider().update!(c.id, c.outs, {
+      ...inputs("rds", id),
+      timeout: "2h",
+      failOnJobFailure: false,
+    });
     assert.equal(r.outs!.status, "Completed");
     assert.equal(r.outs!.timeout, "2h");
     assert.equal(sim.requests().length, 0);
@@ -258,13 +296,18 @@ describe("dynamic provider against the simulator (loopback)", function () {
 
   it("configure: reads credentials from Pulumi config jobwaiter: before the environment", async () => {
     const { id } = sim.createJob({ service: "rds", durationMs: 100 });
-    const p = createJobWaiterProvider({ env: { HW_ACCESS_KEY: "ENVAK", HW_SECRET_KEY: "ENVSK" }, write: () => {} });
+    const p = createJobWaiterProvider({
+      env: { HW_ACCESS_KEY: "ENVAK", HW_SECRET_KEY: "ENVSK" },
+      write: () => {},
+    });
     const cfg: Record<string, string> = {
       "jobwaiter:accessKey": sim.credentials.accessKey,
       "jobwaiter:secretKey": sim.credentials.secretKey,
       "jobwaiter:projectId": sim.credentials.projectId,
     };
-    await p.configure!({ config: { get: (k: string) => cfg[k] } } as unknown as pulumi.dynamic.ConfigureRequest);
+    await p.configure!({
+      config: { get: (k: string) => cfg[k] },
+    } as unknown as pulumi.dynamic.ConfigureRequest);
     const r = await p.create(inputs("rds", id));
     assert.equal(r.outs.status, "Completed");
   });

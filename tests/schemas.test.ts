@@ -78,7 +78,11 @@ const expected: Record<string, Job> = {
     instance: RDS_INSTANCE,
     entities: {
       kind: "instance",
-      instance: { endpoint: "192.168.1.203:3306", type: "Single", datastore: { type: "mysql", version: "5.7" } },
+      instance: {
+        endpoint: "192.168.1.203:3306",
+        type: "Single",
+        datastore: { type: "mysql", version: "5.7" },
+      },
       resourceIds: ["a48e43ff268f4c0e879652d65e63d0fbin01.vm", "a48e43ff268f4c0e879652d65e63d0fbin01.volume"],
     },
   },
@@ -124,7 +128,11 @@ const expected: Record<string, Job> = {
     status: "Completed",
     created: "2018-08-06T10:41:14Z",
     instance: RDS_INSTANCE,
-    entities: { kind: "instance", instance: { type: "Single", datastore: { type: "mysql", version: "5.7" } }, resourceIds: [] },
+    entities: {
+      kind: "instance",
+      instance: { type: "Single", datastore: { type: "mysql", version: "5.7" } },
+      resourceIds: [],
+    },
   },
   "004 Task fails to be executed": {
     // The document's id has spaces in it; kept as sent (trimmed), never "fixed".
@@ -133,7 +141,11 @@ const expected: Record<string, Job> = {
     status: "Failed",
     created: "2018-08-06T10:41:14Z",
     instance: RDS_INSTANCE,
-    entities: { kind: "instance", instance: { type: "Single", datastore: { type: "mysql", version: "5.7" } }, resourceIds: [] },
+    entities: {
+      kind: "instance",
+      instance: { type: "Single", datastore: { type: "mysql", version: "5.7" } },
+      resourceIds: [],
+    },
     failReason: "createVM failed.",
   },
 };
@@ -141,7 +153,13 @@ const expected: Record<string, Job> = {
 describe("schemas: every JSON example in the seed documents", () => {
   it("has all 16 examples from the five documents", () => {
     assert.equal(examples.length, 16);
-    assert.deepEqual([...new Set(examples.map((e) => e.seed.slice(0, 3)))].sort(), ["000", "001", "002", "003", "004"]);
+    assert.deepEqual([...new Set(examples.map((e) => e.seed.slice(0, 3)))].sort(), [
+      "000",
+      "001",
+      "002",
+      "003",
+      "004",
+    ]);
   });
   for (const ex of examples) {
     const key = `${ex.seed.slice(0, 3)} ${ex.example}`;
@@ -155,14 +173,22 @@ describe("schemas: every JSON example in the seed documents", () => {
 
 describe("schemas: variants the wire may send", () => {
   const rds = (job: Record<string, unknown>) =>
-    parse("rds", JSON.stringify({ job: { id: "j", name: "n", status: "Running", created: "2024-01-01T00:00:00+0000", ...job } }));
+    parse(
+      "rds",
+      JSON.stringify({
+        job: { id: "j", name: "n", status: "Running", created: "2024-01-01T00:00:00+0000", ...job },
+      }),
+    );
 
   it("reads RDS progress from `process` and tolerates a trailing space", () => {
     assert.equal(rds({ process: "60% " }).progress, 60);
     assert.equal(rds({ process: "" }).progress, undefined);
   });
   it("reads DDS/GaussDB progress from `progress`, also when sent as a number", () => {
-    const j = parse("dds", JSON.stringify({ job: { id: "j", status: "Running", created: null, progress: 42 } }));
+    const j = parse(
+      "dds",
+      JSON.stringify({ job: { id: "j", status: "Running", created: null, progress: 42 } }),
+    );
     assert.equal(j.progress, 42);
     assert.equal(j.name, "");
   });
@@ -172,7 +198,9 @@ describe("schemas: variants the wire may send", () => {
     assert.equal(parseProgress(null), undefined);
   });
   it("treats an unknown status as not terminal, never as success", () => {
-    const r = parseJobResponse("dds", { job: { id: "j", status: "Pending", created: "2024-01-01T00:00:00Z" } });
+    const r = parseJobResponse("dds", {
+      job: { id: "j", status: "Pending", created: "2024-01-01T00:00:00Z" },
+    });
     assert.ok(r.ok);
     assert.equal(r.observed.job.status, "Running");
     assert.equal(r.observed.wireStatus, "Pending");
@@ -189,7 +217,10 @@ describe("schemas: variants the wire may send", () => {
   });
   it("drops DDS's `ended` while the job is still running", () => {
     assert.equal(rds({ ended: "2024-01-01T00:00:10+0000" }).ended, undefined);
-    assert.equal(rds({ status: "Completed", ended: "2024-01-01T00:00:10+0000" }).ended, "2024-01-01T00:00:10Z");
+    assert.equal(
+      rds({ status: "Completed", ended: "2024-01-01T00:00:10+0000" }).ended,
+      "2024-01-01T00:00:10Z",
+    );
   });
   it("tolerates unknown extra fields", () => {
     assert.equal(rds({ something_new: { a: 1 }, tenant: "x" }).id, "j");
@@ -203,14 +234,21 @@ describe("schemas: variants the wire may send", () => {
     assert.match(r2.problem, /job\.status/);
   });
   it("ignores entities for services that have none", () => {
-    const j = parse("dds", JSON.stringify({ job: { id: "j", status: "Completed", created: "", entities: { public_ip: "1.2.3.4" } } }));
+    const j = parse(
+      "dds",
+      JSON.stringify({
+        job: { id: "j", status: "Completed", created: "", entities: { public_ip: "1.2.3.4" } },
+      }),
+    );
     assert.equal(j.entities, undefined);
   });
 });
 
 describe("schemas: RDS entities", () => {
   it("Ha instance", () => {
-    const e = normaliseEntities({ instance: { endpoint: "10.0.0.1:5432", type: "Ha", datastore: { type: "postgresql", version: "14" } } });
+    const e = normaliseEntities({
+      instance: { endpoint: "10.0.0.1:5432", type: "Ha", datastore: { type: "postgresql", version: "14" } },
+    });
     assert.deepEqual(e, {
       kind: "instance",
       instance: { endpoint: "10.0.0.1:5432", type: "Ha", datastore: { type: "postgresql", version: "14" } },
@@ -218,17 +256,29 @@ describe("schemas: RDS entities", () => {
     });
   });
   it("volume resize with sizes as strings", () => {
-    assert.deepEqual(normaliseEntities({ volume: { type: "ULTRAHIGH", original_size: "40", target_size: "100" }, resource_ids: ["x.volume"] }), {
-      kind: "volume",
-      volume: { type: "ULTRAHIGH", originalSizeGb: 40, targetSizeGb: 100 },
-      resourceIds: ["x.volume"],
-    });
+    assert.deepEqual(
+      normaliseEntities({
+        volume: { type: "ULTRAHIGH", original_size: "40", target_size: "100" },
+        resource_ids: ["x.volume"],
+      }),
+      {
+        kind: "volume",
+        volume: { type: "ULTRAHIGH", originalSizeGb: 40, targetSizeGb: 100 },
+        resourceIds: ["x.volume"],
+      },
+    );
   });
   it("switchover", () => {
-    assert.deepEqual(normaliseEntities({ switch_strategy: "reliability" }), { kind: "switchover", switchStrategy: "reliability" });
+    assert.deepEqual(normaliseEntities({ switch_strategy: "reliability" }), {
+      kind: "switchover",
+      switchStrategy: "reliability",
+    });
   });
   it("an unknown shape is kept as it came", () => {
-    assert.deepEqual(normaliseEntities({ flavor: { ref: "x" } }), { kind: "other", raw: { flavor: { ref: "x" } } });
+    assert.deepEqual(normaliseEntities({ flavor: { ref: "x" } }), {
+      kind: "other",
+      raw: { flavor: { ref: "x" } },
+    });
   });
 });
 
@@ -250,11 +300,17 @@ describe("error bodies", () => {
       code: "DBS.200543",
       message: "The job does not exist.",
     });
-    assert.deepEqual(parseWireError({ code: "APIGW.0308", message: "throttled" }), { code: "APIGW.0308", message: "throttled" });
-    assert.deepEqual(parseWireError({ error: { code: 401, message: "The username or password is wrong." } }), {
-      code: "401",
-      message: "The username or password is wrong.",
+    assert.deepEqual(parseWireError({ code: "APIGW.0308", message: "throttled" }), {
+      code: "APIGW.0308",
+      message: "throttled",
     });
+    assert.deepEqual(
+      parseWireError({ error: { code: 401, message: "The username or password is wrong." } }),
+      {
+        code: "401",
+        message: "The username or password is wrong.",
+      },
+    );
     assert.deepEqual(parseWireError("<html>bad gateway</html>"), {});
   });
 });

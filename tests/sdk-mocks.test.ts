@@ -39,7 +39,11 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+          registered.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs as Record<string, unknown>,
+          });
           return { id: `${args.name}-id`, state: { ...args.inputs, status: "Completed" } };
         },
         call: () => ({}),
@@ -57,7 +61,12 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
 
   it("registers with the expected type and inputs, and a small serialized provider without secrets", async () => {
     const { id } = sim.createJob({ service: "rds", durationMs: 300, entities: { public_ip: "10.1.2.3" } });
-    const w = new JobWaiter("db-ready", { service: "rds", jobId: id, endpoint: sim.endpoint("rds"), timeout: "45m" });
+    const w = new JobWaiter("db-ready", {
+      service: "rds",
+      jobId: id,
+      endpoint: sim.endpoint("rds"),
+      timeout: "45m",
+    });
     const status = await new Promise((resolve) => w.status.apply(resolve));
     assert.equal(status, "Completed");
     const r = registered.find((x) => x.name === "db-ready");
@@ -77,7 +86,10 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
       "config-password-should-not-leak-93ab",
     ]) {
       assert.ok(!provider.includes(secret), "a credential value is in the serialized provider");
-      assert.ok(!provider.includes(Buffer.from(secret).toString("base64")), "a credential is in it in base64");
+      assert.ok(
+        !provider.includes(Buffer.from(secret).toString("base64")),
+        "a credential is in it in base64",
+      );
     }
     writeFileSync(join(work, "provider.js"), provider);
   });
@@ -105,16 +117,20 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
       }
       const { id } = sim.createJob({ service: "rds", durationMs: 300, entities: { public_ip: "10.1.2.3" } });
       const inputs = { service: "rds", jobId: id, endpoint: sim.endpoint("rds"), maxPollInterval: "0.2s" };
-      const { stdout } = await run(process.execPath, ["-e", hostScript, join(work, "provider.js"), JSON.stringify(inputs)], {
-        cwd,
-        env: {
-          PATH: process.env.PATH,
-          RFS: require.resolve("require-from-string"),
-          HW_ACCESS_KEY: sim.credentials.accessKey,
-          HW_SECRET_KEY: sim.credentials.secretKey,
-          HW_PROJECT_ID: sim.credentials.projectId,
+      const { stdout } = await run(
+        process.execPath,
+        ["-e", hostScript, join(work, "provider.js"), JSON.stringify(inputs)],
+        {
+          cwd,
+          env: {
+            PATH: process.env.PATH,
+            RFS: require.resolve("require-from-string"),
+            HW_ACCESS_KEY: sim.credentials.accessKey,
+            HW_SECRET_KEY: sim.credentials.secretKey,
+            HW_PROJECT_ID: sim.credentials.projectId,
+          },
         },
-      });
+      );
       const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
       assert.ok(line, stdout);
       const result = JSON.parse(line.slice(7)) as { id: string; outs: Record<string, unknown> };
@@ -126,9 +142,21 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
 
   it("getJobOutput reads a job from a Pulumi program", async () => {
     process.env.HW_PROJECT_ID = sim.credentials.projectId;
-    const { id } = sim.createJob({ service: "gaussdb", durationMs: 200, instance: { id: "g-1", name: "gauss-1" } });
-    const job = getJobOutput({ service: "gaussdb", jobId: pulumi.output(id), endpoint: sim.endpoint("gaussdb"), wait: true, maxPollInterval: "0.2s" });
-    const j = await new Promise<{ status: string; instance?: { name?: string } }>((resolve) => job.apply(resolve));
+    const { id } = sim.createJob({
+      service: "gaussdb",
+      durationMs: 200,
+      instance: { id: "g-1", name: "gauss-1" },
+    });
+    const job = getJobOutput({
+      service: "gaussdb",
+      jobId: pulumi.output(id),
+      endpoint: sim.endpoint("gaussdb"),
+      wait: true,
+      maxPollInterval: "0.2s",
+    });
+    const j = await new Promise<{ status: string; instance?: { name?: string } }>((resolve) =>
+      job.apply(resolve),
+    );
     assert.equal(j.status, "Completed");
     assert.equal(j.instance?.name, "gauss-1");
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../provider/clock";
-import { JobApiError, type ApiErrorKind } from "../provider/errors";
+import { type ApiErrorKind, JobApiError } from "../provider/errors";
 import type { Job, ObservedJob } from "../provider/job";
 import { estimateRemainingMs, fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
 import { createProgressReporter } from "../provider/progress";
@@ -11,7 +11,13 @@ const apiError = (kind: ApiErrorKind, httpStatus = 400) =>
 
 function job(status: Job["status"], progress?: number): ObservedJob {
   return {
-    job: { id: "j1", name: "CreateMysqlSingleHAInstance", status, created: "2024-01-01T00:00:00Z", ...(progress !== undefined ? { progress } : {}) },
+    job: {
+      id: "j1",
+      name: "CreateMysqlSingleHAInstance",
+      status,
+      created: "2024-01-01T00:00:00Z",
+      ...(progress !== undefined ? { progress } : {}),
+    },
     wireStatus: status,
   };
 }
@@ -34,7 +40,12 @@ describe("waiter loop (fake clock)", () => {
   it("completes when the job completes, and not before", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, (t) => (t < 60_000 ? job("Running", Math.floor(t / 600)) : job("Completed")));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "completed");
     assert.ok(clock.now() >= 60_000 && clock.now() < 65_000);
     assert.equal(out.polls, api.calls.length);
@@ -43,24 +54,45 @@ describe("waiter loop (fake clock)", () => {
   it("reports a failed job as failed with its reason", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, (t) =>
-      t < 10_000 ? job("Running") : { job: { ...job("Failed").job, failReason: "createVM failed." }, wireStatus: "Failed" },
+      t < 10_000
+        ? job("Running")
+        : { job: { ...job("Failed").job, failReason: "createVM failed." }, wireStatus: "Failed" },
     );
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "failed");
     assert.equal(out.state === "failed" && out.job.failReason, "createVM failed.");
   });
 
   it("waits out not-found within the grace window, then sees the job", async () => {
     const clock = new FakeClock();
-    const api = scripted(clock, (t) => (t < 20_000 ? apiError("not-found") : t < 30_000 ? job("Running") : job("Completed")));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, notFoundGraceMs: 60_000, policy: fixedIntervalPolicy(2_000), clock });
+    const api = scripted(clock, (t) =>
+      t < 20_000 ? apiError("not-found") : t < 30_000 ? job("Running") : job("Completed"),
+    );
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      notFoundGraceMs: 60_000,
+      policy: fixedIntervalPolicy(2_000),
+      clock,
+    });
     assert.equal(out.state, "completed");
   });
 
   it("gives up on not-found after the grace window with an error outcome", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, () => apiError("not-found"));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, notFoundGraceMs: 60_000, policy: fixedIntervalPolicy(5_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      notFoundGraceMs: 60_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "error");
     assert.ok(out.state === "error" && (out.notFoundForMs ?? 0) >= 60_000);
     assert.ok(clock.now() < 70_000);
@@ -69,22 +101,39 @@ describe("waiter loop (fake clock)", () => {
   it("does not grant grace to a job that was visible and then disappeared", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, (t) => (t < 10_000 ? job("Running") : apiError("not-found")));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "error");
     assert.equal(clock.now(), 10_000);
   });
 
   it("survives a long transient outage: only the timeout ends it", async () => {
     const clock = new FakeClock();
-    const api = scripted(clock, (t) => (t < 1_000 ? job("Running") : t < 1_800_000 ? apiError("transient", 503) : job("Completed")));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 3_600_000, policy: progressAwarePolicy(), clock });
+    const api = scripted(clock, (t) =>
+      t < 1_000 ? job("Running") : t < 1_800_000 ? apiError("transient", 503) : job("Completed"),
+    );
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 3_600_000,
+      policy: progressAwarePolicy(),
+      clock,
+    });
     assert.equal(out.state, "completed");
   });
 
   it("stops at once on a non-transient error", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, () => apiError("auth", 401));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "error");
     assert.equal(api.calls.length, 1);
   });
@@ -92,7 +141,12 @@ describe("waiter loop (fake clock)", () => {
   it("times out with the last known job, the last poll landing on the deadline", async () => {
     const clock = new FakeClock();
     const api = scripted(clock, () => job("Running", 50));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 100_000, policy: fixedIntervalPolicy(30_000), clock });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 100_000,
+      policy: fixedIntervalPolicy(30_000),
+      clock,
+    });
     assert.equal(out.state, "timeout");
     assert.equal(out.job?.progress, 50);
     assert.equal(api.calls.at(-1), 100_000);
@@ -105,14 +159,27 @@ describe("waiter loop (fake clock)", () => {
       if (t >= 20_000) ac.abort();
       return job("Running");
     });
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(10_000), clock, signal: ac.signal });
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(10_000),
+      clock,
+      signal: ac.signal,
+    });
     assert.equal(out.state, "aborted");
   });
 
   it("keeps waiting through an unknown status", async () => {
     const clock = new FakeClock();
-    const api = scripted(clock, (t) => (t < 30_000 ? { job: job("Running").job, wireStatus: "Rollbacking" } : job("Completed")));
-    const out = await waitForJob({ poll: api.poll, timeoutMs: 600_000, policy: fixedIntervalPolicy(5_000), clock });
+    const api = scripted(clock, (t) =>
+      t < 30_000 ? { job: job("Running").job, wireStatus: "Rollbacking" } : job("Completed"),
+    );
+    const out = await waitForJob({
+      poll: api.poll,
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+    });
     assert.equal(out.state, "completed");
   });
 });
@@ -155,7 +222,10 @@ describe("progress-aware policy", () => {
     const e = (t: number): PollObservation => ({ elapsedMs: t, error: apiError("transient", 503) });
     const d1 = policy.nextDelayMs([e(0)], ctx);
     const d3 = policy.nextDelayMs([e(0), e(1), e(2)], ctx);
-    const d20 = policy.nextDelayMs(Array.from({ length: 20 }, (_, i) => e(i)), ctx);
+    const d20 = policy.nextDelayMs(
+      Array.from({ length: 20 }, (_, i) => e(i)),
+      ctx,
+    );
     assert.ok(d1 < d3 && d3 <= d20);
     assert.equal(d20, 60_000);
   });
@@ -165,7 +235,11 @@ describe("progress messages", () => {
   it("names service, job, name, status, progress and elapsed; throttled to every 10 s unless changed", () => {
     const lines: string[] = [];
     const report = createProgressReporter({ service: "rds", jobId: "j1", write: (l) => lines.push(l) });
-    const o = (t: number, p?: number): PollObservation => ({ elapsedMs: t, job: job("Running", p).job, wireStatus: "Running" });
+    const o = (t: number, p?: number): PollObservation => ({
+      elapsedMs: t,
+      job: job("Running", p).job,
+      wireStatus: "Running",
+    });
     report(o(0, 10));
     report(o(2_000, 10)); // same, too soon
     report(o(4_000, 20)); // changed

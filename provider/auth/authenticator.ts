@@ -23,16 +23,14 @@ export interface Authenticator {
   refresh(): Promise<boolean>;
 }
 
-export interface TokenFetcher {
-  /** POST {authUrl}/v3/auth/tokens with a password; returns the token and its expiry (ms since epoch). */
-  (req: {
-    authUrl: string;
-    userName: string;
-    password: string;
-    domainName: string;
-    scope: { projectId?: string; projectName?: string };
-  }): Promise<{ token: string; expiresAt: number; projectId?: string }>;
-}
+/** POST {authUrl}/v3/auth/tokens with a password; returns the token and its expiry (ms since epoch). */
+export type TokenFetcher = (req: {
+  authUrl: string;
+  userName: string;
+  password: string;
+  domainName: string;
+  scope: { projectId?: string; projectName?: string };
+}) => Promise<{ token: string; expiresAt: number; projectId?: string }>;
 
 export function createAuthenticator(
   creds: Credentials,
@@ -70,7 +68,9 @@ export function createAuthenticator(
     case "password": {
       const { authUrl, fetchToken } = opts;
       if (!authUrl || !fetchToken) {
-        throw new CredentialsError(`IAM password credentials from ${creds.source} need an IAM endpoint (authUrl).`);
+        throw new CredentialsError(
+          `IAM password credentials from ${creds.source} need an IAM endpoint (authUrl).`,
+        );
       }
       const key = JSON.stringify([authUrl, creds.domainName, creds.userName, opts.scope ?? {}]);
       const get = async (): Promise<string> => {

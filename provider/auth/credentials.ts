@@ -101,7 +101,10 @@ function cloudFromDomain(v: string): string {
 }
 
 /** A Pulumi config namespace, read through whatever getter the caller has (`configure` req or `pulumi.Config`). */
-export function configSource(namespace: string, get: (fullKey: string) => string | undefined): SettingsSource {
+export function configSource(
+  namespace: string,
+  get: (fullKey: string) => string | undefined,
+): SettingsSource {
   return {
     name: `Pulumi config "${namespace}:"`,
     get: (key: SettingKey) => clean(get(`${namespace}:${key}`)),
@@ -110,7 +113,10 @@ export function configSource(namespace: string, get: (fullKey: string) => string
 }
 
 /** A fixed map, for explicit arguments and tests. */
-export function staticSource(name: string, values: Partial<Record<SettingKey, string | undefined>>): SettingsSource {
+export function staticSource(
+  name: string,
+  values: Partial<Record<SettingKey, string | undefined>>,
+): SettingsSource {
   return { name, get: (key) => clean(values[key]), describe: (key) => `${name} ${key}` };
 }
 
@@ -151,7 +157,13 @@ export function resolveCredentials(sources: readonly SettingsSource[]): Credenti
     const password = s.get("password");
     if (userName && password) {
       const domainName = s.get("domainName") ?? userName;
-      return { kind: "password", userName, password, domainName, source: `${s.name}: ${s.describe("userName")}` };
+      return {
+        kind: "password",
+        userName,
+        password,
+        domainName,
+        source: `${s.name}: ${s.describe("userName")}`,
+      };
     }
   }
   throw new CredentialsError(

@@ -35,9 +35,11 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
     try {
       const response = await client.post(url, { json: body });
       const token = response.headers.get("x-subject-token");
-      if (!token) throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
+      if (!token)
+        throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
       const parsed = tokenBody.safeParse(await response.json().catch(() => undefined));
-      const expires = parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
+      const expires =
+        parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
       const projectId = parsed.success ? parsed.data.token.project?.id : undefined;
       return {
         token,
