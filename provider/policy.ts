@@ -53,24 +53,30 @@ function trailingErrors(history: readonly PollObservation[]): number {
  * samples, falling back to the progress made over the job's age when the wait has seen only one value.
  */
 export function estimateRemainingMs(history: readonly PollObservation[]): number | undefined {
-  const samples = history.filter((o) => o.job?.progress !== undefined);
+  const samples: Array<{ t: number; p: number; ageMs?: number }> = [];
+  for (const o of history) {
+    if (o.job?.progress !== undefined)
+      samples.push({
+        t: o.elapsedMs,
+        p: o.job.progress,
+        ...(o.ageMs !== undefined ? { ageMs: o.ageMs } : {}),
+      });
+  }
   const last = samples.at(-1);
   if (!last) return undefined;
-  const p1 = last.job.progress!;
-  const now = history.at(-1)!.elapsedMs;
+  const now = history.at(-1)?.elapsedMs ?? last.t;
   // The latest value was reached when it was first seen; time spent on it since then (a plateau) counts.
-  const firstAtLast = samples.find((o) => o.job.progress === p1)!;
-  let rate: number | undefined;
-  const first = samples.find((o) => o.job.progress! < p1);
+  const firstAtLast = samples.find((s) => s.p === last.p) ?? last;
+  const first = samples.find((s) => s.p < last.p);
   if (first) {
-    rate = (p1 - first.job.progress!) / Math.max(1, firstAtLast.elapsedMs - first.elapsedMs);
-  } else if (last.ageMs !== undefined && last.ageMs > 0 && p1 > 0) {
-    // One value seen so far: the progress made over the job's whole age.
-    rate = p1 / last.ageMs;
-    return (100 - p1) / rate - (now - last.elapsedMs);
+    const rate = (last.p - first.p) / Math.max(1, firstAtLast.t - first.t);
+    return (100 - last.p) / rate - (now - firstAtLast.t);
   }
-  if (rate === undefined || !(rate > 0)) return undefined;
-  return (100 - p1) / rate - (now - firstAtLast.elapsedMs);
+  if (last.ageMs !== undefined && last.ageMs > 0 && last.p > 0) {
+    // One value seen so far: the progress made over the job's whole age.
+    return (100 - last.p) / (last.p / last.ageMs) - (now - last.t);
+  }
+  return undefined;
 }
 
 export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): PollingPolicy {

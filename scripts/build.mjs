@@ -7,10 +7,22 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 rmSync(join(root, "dist"), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], {
-  stdio: "inherit",
-});
-const names = ["JobWaiter", "getJob", "getJobOutput", "jobFailure", "parseDuration", "JobWaitError", "JobApiError"];
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")],
+  {
+    stdio: "inherit",
+  },
+);
+const names = [
+  "JobWaiter",
+  "getJob",
+  "getJobOutput",
+  "jobFailure",
+  "parseDuration",
+  "JobWaitError",
+  "JobApiError",
+];
 writeFileSync(
   join(root, "dist/sdk/index.mjs"),
   `import cjs from "./index.js";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,

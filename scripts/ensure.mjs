@@ -20,10 +20,14 @@ function newest(dir) {
 
 if (!existsSync(join(root, "node_modules/.bin/tsc")) || !existsSync(join(root, "node_modules/ky"))) {
   console.log("[setup] installing dependencies (npm ci)...");
-  execFileSync(npm, [existsSync(join(root, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  execFileSync(
+    npm,
+    [existsSync(join(root, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
 }
 const stamp = join(root, "dist/sdk/index.mjs");
 const sources = Math.max(
