@@ -5,6 +5,7 @@
 import type { KyInstance } from "ky";
 import type { Authenticator } from "./auth/authenticator";
 import { type ApiErrorKind, JobApiError } from "./errors";
+import { type EndpointGate, gateFor } from "./gate";
 import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf, TimeoutError } from "./http";
 import type { ObservedJob } from "./job";
 import { parseJobResponse, parseWireError } from "./schemas";
@@ -16,6 +17,8 @@ export interface JobClientOptions extends HttpOptions {
   baseUrl: string;
   projectId: string;
   auth: Authenticator;
+  /** Shared per endpoint + project by default; pass one to isolate (tests, benchmarks). */
+  gate?: EndpointGate;
 }
 
 export class JobClient {
@@ -24,13 +27,26 @@ export class JobClient {
   readonly auth: Authenticator;
   private readonly baseUrl: string;
   private readonly http: KyInstance;
+  readonly gate: EndpointGate;
 
   constructor(opts: JobClientOptions) {
     this.service = opts.service;
     this.projectId = opts.projectId;
     this.auth = opts.auth;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
-    this.http = createHttp(opts);
+    const gate = opts.gate ?? gateFor(this.baseUrl, opts.projectId);
+    this.gate = gate;
+    this.http = createHttp({
+      ...opts,
+      beforeAttempt: async (signal) => {
+        await gate.acquire(signal);
+        await opts.beforeAttempt?.(signal);
+      },
+      onResponse: (status, headers) => {
+        gate.observe(status, headers.get("retry-after"));
+        opts.onResponse?.(status, headers);
+      },
+    });
   }
 
   /** The URL for a job, without credentials; `id` encoded with %20 for spaces (never `+`). */
@@ -38,7 +54,22 @@ export class JobClient {
     return `${this.baseUrl}${jobsPath(this.projectId)}?id=${encodeURIComponent(jobId)}`;
   }
 
-  async getJob(jobId: string, signal?: AbortSignal): Promise<ObservedJob> {
+  /** One look at a job. Concurrent looks at the same job (several waiters) share one request. */
+  getJob(jobId: string, signal?: AbortSignal): Promise<ObservedJob> {
+    // A shared request must not be cancelled by one waiter's abort; each caller still stops waiting on its own.
+    const shared = this.gate.shared(`${this.service}|${jobId}|${this.auth.source}`, () =>
+      this.fetchJob(jobId),
+    );
+    if (!signal) return shared;
+    return new Promise<ObservedJob>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  private async fetchJob(jobId: string, signal?: AbortSignal): Promise<ObservedJob> {
     const url = this.jobUrl(jobId);
     let refreshed = false;
     for (;;) {

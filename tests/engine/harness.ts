@@ -3,7 +3,7 @@
  * directory, file backend and PULUMI_HOME per stack, passphrase secrets, nothing contacting the network.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,7 +15,10 @@ let cliDir: string | undefined;
 export function pulumiBin(): string {
   if (cliDir) return cliDir;
   const fromEnv = process.env.PULUMI_JOB_WAITER_CLI_DIR;
-  if (fromEnv) return (cliDir = fromEnv);
+  if (fromEnv) {
+    cliDir = fromEnv;
+    return cliDir;
+  }
   try {
     const out = execFileSync("bash", [join(repoRoot, "scripts/install-pulumi.sh")], {
       encoding: "utf8",
@@ -191,8 +194,4 @@ export function resourcesOfType(
   return (doc.deployment.resources ?? [])
     .filter((r) => r.type === type)
     .map((r) => ({ urn: r.urn, id: r.id, outputs: r.outputs ?? {} }));
-}
-
-export function listDir(dir: string): string[] {
-  return readdirSync(dir);
 }

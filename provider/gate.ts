@@ -1,0 +1,130 @@
+/**
+ * One gate per endpoint + project in a provider process: every request to it passes a shared token bucket
+ * (well under the API gateway's limits), a 429 slows every waiter on that endpoint rather than only the one
+ * that got it, and concurrent polls of the same job share one request.
+ */
+
+export interface GateOptions {
+  /** Sustained requests per second through this gate. */
+  ratePerSecond: number;
+  /** Requests allowed in a burst. */
+  burst: number;
+  now?: () => number;
+}
+
+export const DEFAULT_GATE: GateOptions = { ratePerSecond: 20, burst: 20 };
+
+export class EndpointGate {
+  private tokens: number;
+  private last: number;
+  private pausedUntil = 0;
+  private penaltyMs = 0;
+  private queue: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+  /** Counters, for benchmarks and tests. */
+  readonly stats = { requests: 0, throttled: 0, shared: 0 };
+
+  constructor(readonly options: GateOptions) {
+    this.now = options.now ?? Date.now;
+    this.tokens = options.burst;
+    this.last = this.now();
+  }
+
+  /** Resolves when this request may go. FIFO, so no waiter starves. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const go = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.queue = this.queue.filter((f) => f !== go);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(go);
+      this.drain();
+    });
+  }
+
+  /** Every response passes here: a 429 pauses the whole endpoint, a success relaxes the penalty. */
+  observe(status: number, retryAfter: string | null): void {
+    this.stats.requests++;
+    if (status === 429) {
+      this.stats.throttled++;
+      const hinted = retryAfter && /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) * 1000 : undefined;
+      const t = this.now();
+      // Answers to requests sent before the pause began say nothing new: escalate once per pause.
+      if (t >= this.pausedUntil) this.penaltyMs = Math.min(30_000, Math.max(1_000, this.penaltyMs * 2));
+      this.pausedUntil = Math.max(this.pausedUntil, t + (hinted ?? this.penaltyMs));
+      // The bucket was too generous for the gateway: start again from empty.
+      this.tokens = 0;
+    } else if (status < 400) {
+      this.penaltyMs = Math.max(0, this.penaltyMs / 2 - 1);
+    }
+  }
+
+  /** Concurrent calls with the same key share one in-flight promise. */
+  shared<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const existing = this.inflight.get(key) as Promise<T> | undefined;
+    if (existing) {
+      this.stats.shared++;
+      return existing;
+    }
+    const p = run().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private drain(): void {
+    if (this.timer) return;
+    const t = this.now();
+    this.tokens = Math.min(
+      this.options.burst,
+      this.tokens + ((t - this.last) / 1000) * this.options.ratePerSecond,
+    );
+    this.last = t;
+    while (this.queue.length > 0 && t >= this.pausedUntil && this.tokens >= 1) {
+      this.tokens -= 1;
+      this.queue.shift()!();
+    }
+    if (this.queue.length === 0) return;
+    const untilToken = ((1 - this.tokens) / this.options.ratePerSecond) * 1000;
+    const wait = Math.max(this.pausedUntil - t, untilToken, 1);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain();
+    }, wait);
+  }
+}
+
+const GATES = new Map<string, EndpointGate>();
+
+/** The process-wide gate for an endpoint + project. Options apply when the gate is first made. */
+export function gateFor(
+  baseUrl: string,
+  projectId: string,
+  options: GateOptions = gateOptionsFromEnv(),
+): EndpointGate {
+  const key = `${baseUrl}|${projectId}`;
+  let g = GATES.get(key);
+  if (!g) {
+    g = new EndpointGate(options);
+    GATES.set(key, g);
+  }
+  return g;
+}
+
+/** `PULUMI_JOB_WAITER_RATE_LIMIT=10` (requests per second per endpoint + project), burst the same. */
+export function gateOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GateOptions {
+  const rate = Number(env.PULUMI_JOB_WAITER_RATE_LIMIT);
+  if (Number.isFinite(rate) && rate > 0) return { ratePerSecond: rate, burst: Math.max(1, Math.ceil(rate)) };
+  return DEFAULT_GATE;
+}
+
+export function resetGates(): void {
+  GATES.clear();
+}
