@@ -19,6 +19,31 @@ export { createJobWaiterProvider };
 
 let hostProvider: pulumi.dynamic.ResourceProvider | undefined;
 
+const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
+
+/**
+ * The dynamic provider host answers the engine's Cancel (sent on Ctrl-C) with a no-op and runs in its own
+ * process group, so a wait would only notice the interruption at its timeout. Watch the host's gRPC server
+ * for that call instead. Best effort: if @grpc/grpc-js changes shape, waits still end at their timeout.
+ */
+function onEngineCancel(listener: () => void): boolean {
+  try {
+    const host = require.main;
+    if (!host?.filename.includes("dynamic-provider")) return false;
+    const grpc = host.require("@grpc/grpc-js") as { Server?: { prototype: Record<string, unknown> } };
+    const proto = grpc.Server?.prototype;
+    const original = proto?._retrieveHandler;
+    if (!proto || typeof original !== "function") return false;
+    proto._retrieveHandler = function (this: unknown, path: string) {
+      if (path === CANCEL_PATH) listener();
+      return original.call(this, path);
+    };
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The provider for the dynamic provider host: one per process. SIGINT/SIGTERM (Ctrl-C in `pulumi up`)
  * abort the waits in progress, which end as partial failures so the next `pulumi up` resumes them.
@@ -35,6 +60,7 @@ export function hostJobWaiterProvider(): pulumi.dynamic.ResourceProvider {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  onEngineCancel(() => controller.abort(new Error("cancelled by the engine (Ctrl-C)")));
   const inner = createJobWaiterProvider({ signal: controller.signal });
   const counted =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>

@@ -54,7 +54,8 @@ export interface Stack {
   /** Every output of every run so far, for secret scans. */
   transcript(): string;
   outputs(): Promise<Record<string, unknown>>;
-  exportState(): Promise<string>;
+  /** `pulumi stack export`; with `showSecrets` the secret values are decrypted (as stored they are ciphertext). */
+  exportState(showSecrets?: boolean): Promise<string>;
   cleanup(): void;
 }
 
@@ -154,7 +155,8 @@ export async function newStack(
       p.on("error", reject);
       p.on("close", (code, signal) => {
         clearTimeout(timer);
-        transcript += `$ pulumi ${args.join(" ")}\n${stdout}${stderr}\n`;
+        // The command line itself may hold a secret being set; what pulumi prints is what is scanned.
+        transcript += `$ pulumi ${args[0]} ...\n${stdout}${stderr}\n`;
         resolve({ code, signal, stdout, stderr, output: stdout + stderr });
       });
       o.onSpawn?.(p);
@@ -173,7 +175,8 @@ export async function newStack(
     run,
     transcript: () => transcript,
     outputs: async () => JSON.parse((await must(["stack", "output", "--json", "--show-secrets"])).stdout),
-    exportState: async () => (await must(["stack", "export", "--show-secrets"])).stdout,
+    exportState: async (showSecrets = true) =>
+      (await must(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])])).stdout,
     cleanup: () => {
       rmSync(state, { recursive: true, force: true });
       rmSync(programDir, { recursive: true, force: true });
