@@ -81,7 +81,9 @@ const env = {
 };
 const pulumi = (args, { quiet = false } = {}) =>
   new Promise((resolve, reject) => {
-    const p = spawn(join(bin, "pulumi"), [...args, "--non-interactive", "--config-file", configFile], {
+    // The stack's config lives in the temp dir, not in the clone.
+    const withConfig = ["config", "up", "destroy"].includes(args[0]) ? ["--config-file", configFile] : [];
+    const p = spawn(join(bin, "pulumi"), [...args, "--non-interactive", ...withConfig], {
       cwd: root,
       env,
       stdio: quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
@@ -116,14 +118,18 @@ try {
   const out = JSON.parse(await pulumi(["stack", "output", "--json"], { quiet: true }));
   console.log(`  RDS endpoint (from the job's entities): ${out.rdsEndpoint}`);
   for (const s of ["rds", "dds", "gaussdb"]) {
+    const took =
+      out.durationsSeconds[s] === undefined
+        ? "n/a (RDS reports no end time)"
+        : `${out.durationsSeconds[s]} s`;
     console.log(
-      `  ${s.padEnd(8)} ${String(out.statuses[s]).padEnd(10)} instance ${String(out.instances[s]).padEnd(15)} job took ${out.durationsSeconds[s]} s`,
+      `  ${s.padEnd(8)} ${String(out.statuses[s]).padEnd(10)} instance ${String(out.instances[s]).padEnd(15)} job took ${took}`,
     );
   }
 
   step(6, "pulumi destroy: waiters own nothing in the cloud, so this makes no API call");
   const before = sim.requests().length;
-  await pulumi(["destroy", "--yes"]);
+  await pulumi(["destroy", "--yes", "--skip-preview"]);
   console.log(`  job API requests during destroy: ${sim.requests().length - before}`);
   await pulumi(["stack", "rm", "--yes"], { quiet: true });
   ok = true;
