@@ -34,16 +34,14 @@ async function main() {
   const creds = await admin.credentials();
   await admin.setGatewayLimit(GATEWAY);
   const r = rng(42);
-  const jobs = [];
-  for (let i = 0; i < N; i++) {
-    const service = (["rds", "dds", "gaussdb"] as const)[i % 3]!;
-    const durationMs = 30_000 + Math.floor(r() * 60_000);
-    jobs.push({
-      service,
-      durationMs,
-      ...(await admin.createJob({ service, durationMs, visibleAfterMs: Math.floor(r() * 3_000) })),
-    });
-  }
+  const specs = Array.from({ length: N }, (_, i) => ({
+    service: (["rds", "dds", "gaussdb"] as const)[i % 3]!,
+    durationMs: 30_000 + Math.floor(r() * 60_000),
+    visibleAfterMs: Math.floor(r() * 3_000),
+  }));
+  const created = await admin.createJobs(specs);
+  const jobs = specs.map((spec, i) => ({ ...spec, id: created[i]!.id }));
+  const rssBefore = process.resourceUsage().maxRSS / 1024;
   await admin.clearRequests();
   const provider = createJobWaiterProvider({
     env: { HW_ACCESS_KEY: creds.accessKey, HW_SECRET_KEY: creds.secretKey, HW_PROJECT_ID: creds.projectId },
@@ -84,8 +82,15 @@ async function main() {
     ["429 responses", `${throttled} (${((100 * throttled) / Math.max(1, log.length)).toFixed(2)} %)`],
     ["requests per job", (log.length / N).toFixed(1)],
     ["wall time", `${wallS.toFixed(1)} s (jobs take 30..90 s)`],
-    ["peak RSS", `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`],
+    [
+      "peak RSS",
+      `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the waiters started)`,
+    ],
     ["CPU time (user+sys)", `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
+    [
+      "heap used / external at the end",
+      `${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB / ${(process.memoryUsage().external / 1048576).toFixed(0)} MB`,
+    ],
   ];
   console.log("Scale: concurrent waiters in one process against the simulator with a gateway limit\n");
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -76,6 +76,7 @@ export class JobClient {
       try {
         const headers = await this.auth.headers({ method: "GET", url, headers: {} }, this.projectId);
         const response = await this.http.get(url, { headers, ...(signal ? { signal } : {}) });
+        this.gate.observe(response.status, null);
         const body: unknown = await response.json().catch(() => undefined);
         const parsed = parseJobResponse(this.service, body);
         if (!parsed.ok) {
@@ -91,6 +92,7 @@ export class JobClient {
         if (signal?.aborted) throw signal.reason ?? err;
         if (err instanceof HTTPError) {
           const status = err.response.status;
+          this.gate.observe(status, err.response.headers.get("retry-after"));
           // A token can be revoked mid-wait (password or key change): fetch a new one once, then give up.
           if (status === 401 && !refreshed && (await this.auth.refresh())) {
             refreshed = true;

@@ -26,7 +26,7 @@ export interface HttpOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   fetch?: typeof fetch;
-  /** Called after every response (also retried ones): rate limiting and request accounting hook in here. */
+  /** Called for every response that ky retries; the final one is the caller's to report. */
   onResponse?: (status: number, headers: Headers) => void;
   /** Awaited before every attempt (also retries): a shared rate limiter hooks in here. */
   beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
@@ -56,10 +56,13 @@ export function createHttp(opts: HttpOptions = {}): KyInstance {
             },
           ]
         : [],
-      afterResponse: opts.onResponse
+      // Only attempts that are retried pass here; the caller reports the final response itself. (An
+      // afterResponse hook would make ky clone every response.)
+      beforeRetry: opts.onResponse
         ? [
-            (_request, _options, response) => {
-              opts.onResponse?.(response.status, response.headers);
+            ({ error }) => {
+              if (error instanceof HTTPError)
+                opts.onResponse?.(error.response.status, error.response.headers);
             },
           ]
         : [],

@@ -21,7 +21,7 @@ export interface WaiterInputs {
   failOnJobFailure?: boolean;
   /** How long "job not found" right after the start is waited out. Default 60 s. */
   notFoundGrace?: number | string;
-  /** Floor between two polls (seconds or duration string). Default 1 s. */
+  /** Floor between two polls (seconds or duration string). Default 3 s. */
   minPollInterval?: number | string;
   /** Cap between two polls (seconds or duration string). Default 60 s. */
   maxPollInterval?: number | string;

@@ -28,14 +28,14 @@ export interface PolicyOptions {
 }
 
 export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
-  minDelayMs: 1_000,
+  minDelayMs: 3_000,
   maxDelayMs: 60_000,
   noProgressDelayMs: 10_000,
   notFoundDelayMs: 2_000,
   fraction: 0.5,
   endZoneProgress: 80,
   endZoneShare: 0.1,
-  endZoneFraction: 0.01,
+  endZoneFraction: 0.012,
   endZoneMaxDelayMs: 15_000,
 };
 
@@ -81,7 +81,10 @@ export function estimateRemainingMs(history: readonly PollObservation[]): number
 
 export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): PollingPolicy {
   const o = { ...DEFAULT_POLICY_OPTIONS, ...options };
-  const max = Math.max(o.minDelayMs, o.maxDelayMs);
+  // A cap set below the default floor lowers the floor with it (an explicit floor above the cap is refused
+  // at `check`).
+  const max = o.maxDelayMs;
+  const min = Math.min(o.minDelayMs, max);
   return {
     name: "progress-aware",
     nextDelayMs(history: readonly PollObservation[], _ctx: PolicyContext): number {
@@ -89,10 +92,10 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
       if (!last) return 0;
       if (last.error) {
         const base = last.error.kind === "not-found" ? o.notFoundDelayMs : o.noProgressDelayMs / 2;
-        return clamp(base * 1.5 ** (trailingErrors(history) - 1), o.minDelayMs, max);
+        return clamp(base * 1.5 ** (trailingErrors(history) - 1), min, max);
       }
       const remaining = estimateRemainingMs(history);
-      if (remaining === undefined) return clamp(o.noProgressDelayMs, o.minDelayMs, max);
+      if (remaining === undefined) return clamp(o.noProgressDelayMs, min, max);
       const progress = [...history].reverse().find((h) => h.job?.progress !== undefined)?.job?.progress ?? 0;
       const elapsed = last.ageMs ?? last.elapsedMs;
       const total = elapsed + Math.max(0, remaining);
@@ -100,9 +103,9 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
       // proportion to how long the job is (a 3-hour job's end is less precise than a 3-minute one's).
       const endZone = o.endZoneShare * total;
       if (progress >= o.endZoneProgress || remaining <= endZone) {
-        return clamp(o.endZoneFraction * total, o.minDelayMs, Math.min(max, o.endZoneMaxDelayMs));
+        return clamp(o.endZoneFraction * total, min, Math.min(max, o.endZoneMaxDelayMs));
       }
-      return clamp(o.fraction * (remaining - endZone), o.minDelayMs, max);
+      return clamp(o.fraction * (remaining - endZone), min, max);
     },
   };
 }

@@ -25,7 +25,7 @@ export interface JobWaiterArgs {
   failOnJobFailure?: pulumi.Input<boolean>;
   /** How long a job that is not visible yet (`DBS.200543`) is waited for. Default 60 s. */
   notFoundGrace?: pulumi.Input<number | string>;
-  /** Floor between two polls. Default 1 s. */
+  /** Floor between two polls. Default 3 s. */
   minPollInterval?: pulumi.Input<number | string>;
   /** Cap between two polls. Default 60 s. */
   maxPollInterval?: pulumi.Input<number | string>;

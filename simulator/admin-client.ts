@@ -21,6 +21,9 @@ export class SimulatorAdmin {
   createJob(spec: JobSpec): Promise<{ id: string }> {
     return this.call("POST", "/jobs", spec);
   }
+  createJobs(specs: JobSpec[]): Promise<Array<{ id: string }>> {
+    return this.call("POST", "/jobs", specs);
+  }
   forgetJob(id: string): Promise<void> {
     return this.call("DELETE", `/jobs/${encodeURIComponent(id)}`);
   }

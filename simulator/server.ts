@@ -376,8 +376,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const json = async <T>() => JSON.parse((await readBody(req)) || "null") as T;
     const m = req.method;
     if (parts[0] === "credentials" && m === "GET") return new HttpReply(200, credentials);
-    if (parts[0] === "jobs" && parts.length === 1 && m === "POST")
-      return new HttpReply(201, api.createJob(await json<JobSpec>()));
+    if (parts[0] === "jobs" && parts.length === 1 && m === "POST") {
+      const body = await json<JobSpec | JobSpec[]>();
+      // An array creates many jobs in one call (benchmarks create a thousand).
+      return new HttpReply(
+        201,
+        Array.isArray(body) ? body.map((spec) => api.createJob(spec)) : api.createJob(body),
+      );
+    }
     if (parts[0] === "jobs" && parts[1]) {
       const job = jobs.get(decodeURIComponent(parts[1]));
       if (!job) return new HttpReply(404, { error: "no such job" });
