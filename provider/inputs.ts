@@ -9,17 +9,25 @@ import { CLOUDS, type Cloud, REGION_PATTERN, SERVICES, type Service } from "./se
 /** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Where a job is and how to wait for it: the one definition behind `JobWaiterArgs` and `GetJobArgs`. */
 export interface WaiterInputs {
+  /** `"dds"`, `"gaussdb"` or `"rds"`. */
   service: Service;
+  /** The `job_id` the service's create/modify API returned. */
   jobId: string;
+  /** Project ID; default: config `jobwaiter:projectId`, then `HW_PROJECT_ID` / `OS_PROJECT_ID`. */
   projectId?: string;
+  /** Region, e.g. `eu-de`; default: config `jobwaiter:region`, then `HW_REGION_NAME` / `OS_REGION_NAME`. */
   region?: string;
+  /** `"huaweicloud"` (default) or `"otc"` (Open Telekom Cloud). */
   cloud?: Cloud;
+  /** Base URL overriding the computed host; `http://` only for loopback hosts (simulators). */
   endpoint?: string;
-  /** Seconds, or a duration string such as "45m" or "1h30m". */
+  /** Seconds or a duration string (`"45m"`, `"1h30m"`). Default per service: rds 30m, dds 60m, gaussdb 120m. */
   timeout?: number | string;
+  /** Fail the deployment when the job fails (default `true`); `false` records `status: "Failed"` instead. */
   failOnJobFailure?: boolean;
-  /** How long "job not found" right after the start is waited out. Default 60 s. */
+  /** How long a job that is not visible yet (`DBS.200543`) is waited for. Default 60 s. */
   notFoundGrace?: number | string;
   /** Floor between two polls (seconds or duration string). Default 3 s. */
   minPollInterval?: number | string;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rng } from "../bench/workloads";
 import {
   canonicalRequest,
   formatSdkDate,
@@ -19,17 +20,6 @@ interface SdkRequest {
 const { AKSKSigner } = require("@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner") as {
   AKSKSigner: { sign(r: SdkRequest, c: { getAk(): string; getSk(): string }): Record<string, string> };
 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The SDK signs the raw path of its endpoint (legacy url.parse auto-escapes some characters and a `%` would be
 // encoded twice), so path segments avoid those; query keys and values may hold anything, as the SDK takes
@@ -84,7 +74,7 @@ describe("AK/SK signer (SDK-HMAC-SHA256)", () => {
   const credential = { getAk: () => key.accessKey, getSk: () => key.secretKey };
 
   describe("agrees with Huawei's SDK core signer", () => {
-    const r = mulberry32(20261123);
+    const r = rng(20261123);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
     const word = (alphabet: readonly string[], min = 1, max = 8) =>
       Array.from({ length: min + Math.floor(r() * (max - min + 1)) }, () => pick(alphabet)).join("");
