@@ -1,9 +1,17 @@
 /** The simulator's admin API over HTTP, for other processes (the demo, engine tests, benchmarks). */
+import type { AdminJobView } from "./admin";
+import type { SimulatorCredentials } from "./auth";
 import type { JobSpec } from "./jobs";
-import type { FaultSpec, GatewayLimit, RecordedRequest, SimulatorCredentials } from "./server";
+import type { RecordedRequest } from "./log";
+import type { FaultSpec, GatewayLimit } from "./traffic";
 
 export class SimulatorAdmin {
-  constructor(readonly url: string) {}
+  readonly url: string;
+
+  /** `url`: the simulator's base URL, `http://127.0.0.1:PORT` (the CLI prints it as `SIMULATOR_URL=`). */
+  constructor(url: string) {
+    this.url = url.replace(/\/+$/, "");
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.url}/_admin${path}`, {
@@ -11,8 +19,9 @@ export class SimulatorAdmin {
       headers: { "Content-Type": "application/json" },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    if (!res.ok) throw new Error(`simulator admin ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
+    return (text === "" ? undefined : JSON.parse(text)) as T;
   }
 
   credentials(): Promise<SimulatorCredentials> {
@@ -21,8 +30,13 @@ export class SimulatorAdmin {
   createJob(spec: JobSpec): Promise<{ id: string }> {
     return this.call("POST", "/jobs", spec);
   }
+  /** Many jobs in one request, ids in the same order. */
   createJobs(specs: JobSpec[]): Promise<Array<{ id: string }>> {
     return this.call("POST", "/jobs", specs);
+  }
+  /** The job's current wire body and the simulator's view of it. */
+  describeJob(id: string): Promise<AdminJobView> {
+    return this.call("GET", `/jobs/${encodeURIComponent(id)}`);
   }
   forgetJob(id: string): Promise<void> {
     return this.call("DELETE", `/jobs/${encodeURIComponent(id)}`);

@@ -1,11 +1,7 @@
+export type { AdminJobView } from "./admin";
 export { SimulatorAdmin } from "./admin-client";
+export type { SimulatorCredentials } from "./auth";
 export type { JobSpec, TimelineStep } from "./jobs";
-export {
-  type FaultSpec,
-  type GatewayLimit,
-  type RecordedRequest,
-  type Simulator,
-  type SimulatorCredentials,
-  type SimulatorOptions,
-  startSimulator,
-} from "./server";
+export type { RecordedRequest } from "./log";
+export { type Simulator, type SimulatorOptions, startSimulator } from "./server";
+export type { FaultSpec, GatewayLimit } from "./traffic";

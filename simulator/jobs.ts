@@ -2,32 +2,85 @@
  * Simulated jobs: how a job's status and progress evolve over time, and how each service renders it on the
  * wire (the exact shapes of the seed documents, quirks included).
  */
-import { randomUUID } from "node:crypto";
-import { SERVICE_TABLE, type Service } from "../provider/services";
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { SERVICE_TABLE, SERVICES, type Service } from "../provider/services";
+import { InputError } from "./http";
 
 export interface TimelineStep {
+  /** ms after the job's creation from which this step holds. */
   afterMs: number;
+  /** Any string: `Running`, `Completed`, `Failed`, or an unknown one such as `Pending`. */
   status: string;
+  /** Sent verbatim as `progress`/`process`; `""` when not given. */
   progress?: string;
   failReason?: string;
 }
 
 export interface JobSpec {
   service: Service;
+  /** Default: a random UUID. */
   id?: string;
+  /** Default: the service's instance-creation job name (`SERVICE_TABLE[service].createJobName`). */
   name?: string;
+  /** ms from creation to the end. Default 2000. */
   durationMs?: number;
+  /** Default `Completed`. */
   outcome?: "Completed" | "Failed";
+  /** With `outcome: "Failed"`. */
   failReason?: string;
+  /** Default: an id like the services' (32 hex + `in01`/`in02`/`in14`) and a short name. */
   instance?: { id: string; name: string };
-  /** RDS only, in wire (snake_case) shape. */
+  /** RDS only, in wire (snake_case) shape. Default `{}`. */
   entities?: Record<string, unknown>;
+  /** ms after creation before the job can be queried (`DBS.200543` until then). Default 0. */
   visibleAfterMs?: number;
+  /** Default `realistic`. */
   progress?: "realistic" | "linear" | "none";
-  /** Replayed exactly instead of duration/outcome; statuses may be anything (e.g. "Pending"). */
+  /** Replayed exactly instead of duration/outcome/progress; statuses may be anything (e.g. "Pending"). */
   timeline?: TimelineStep[];
+  /** Default: the simulator's project. A job is only found under its own project. */
   projectId?: string;
 }
+
+const nonNegativeMs = z.number().finite().nonnegative();
+
+export const timelineStepSchema = z.strictObject({
+  afterMs: nonNegativeMs,
+  status: z.string(),
+  progress: z.string().optional(),
+  failReason: z.string().optional(),
+});
+
+export const jobSpecSchema = z
+  .strictObject({
+    service: z.enum(SERVICES),
+    id: z.string().min(1).optional(),
+    name: z.string().optional(),
+    durationMs: nonNegativeMs.optional(),
+    outcome: z.enum(["Completed", "Failed"]).optional(),
+    failReason: z.string().optional(),
+    instance: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+    entities: z.record(z.string(), z.unknown()).optional(),
+    visibleAfterMs: nonNegativeMs.optional(),
+    progress: z.enum(["realistic", "linear", "none"]).optional(),
+    timeline: z.array(timelineStepSchema).min(1).optional(),
+    projectId: z.string().min(1).optional(),
+  })
+  .refine((s) => s.entities === undefined || SERVICE_TABLE[s.service].hasEntities, {
+    message: "entities are only reported by RDS",
+    path: ["entities"],
+  });
+
+/** Checks a spec (from JSON or a caller); throws an InputError naming every problem. */
+export function parseJobSpec(input: unknown): JobSpec {
+  const r = jobSpecSchema.safeParse(input);
+  if (!r.success) throw new InputError(`invalid job spec: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/** Jobs older than this can no longer be queried (the documents: "within one month"). */
+export const JOB_RETENTION_MS = 30 * 24 * 3600_000;
 
 export interface SimJob {
   spec: JobSpec;
@@ -38,8 +91,9 @@ export interface SimJob {
 }
 
 export function newJob(spec: JobSpec, projectId: string, now: number): SimJob {
+  const timeline = spec.timeline ? [...spec.timeline].sort((a, b) => a.afterMs - b.afterMs) : undefined;
   return {
-    spec,
+    spec: timeline ? { ...spec, timeline } : spec,
     id: spec.id ?? randomUUID(),
     projectId: spec.projectId ?? projectId,
     createdAt: now,
@@ -47,37 +101,77 @@ export function newJob(spec: JobSpec, projectId: string, now: number): SimJob {
   };
 }
 
-/** Monotonic progress with a fast start, a plateau and small steps; never 100 while running. */
-function realistic(f: number, seed: number): number {
-  const wobble = ((seed % 7) - 3) / 100;
-  let p: number;
-  if (f < 0.15) p = (f / 0.15) * 35;
-  else if (f < 0.35)
-    p = 35 + ((f - 0.15) / 0.2) * 5; // plateau
-  else if (f < 0.85) p = 40 + ((f - 0.35) / 0.5) * 50;
-  else p = 90 + ((f - 0.85) / 0.15) * 6;
-  return Math.max(1, Math.min(99, Math.floor(p * (1 + wobble))));
+/** Queryable now: created for this service and project, visible already, not forgotten or expired. */
+export function isVisible(job: SimJob, service: string, projectId: string, now: number): boolean {
+  const age = now - job.createdAt;
+  return (
+    !job.forgotten &&
+    job.spec.service === service &&
+    job.projectId === projectId &&
+    age >= (job.spec.visibleAfterMs ?? 0) &&
+    age <= JOB_RETENTION_MS
+  );
+}
+
+/** A small stable number per job, so two jobs' curves differ but one job's answers are reproducible. */
+function seedOf(id: string): number {
+  return createHash("sha256").update(id).digest().readUInt32BE(0);
+}
+
+/**
+ * Progress in percent at fraction `f` of the duration: a fast start, two plateaus, steady climbs, and a
+ * wobble; monotonic (the wobble warps time with a derivative that stays positive), never 100 while running.
+ */
+export function realisticProgress(f: number, seed: number): number {
+  const k = 2 + (seed % 3);
+  const phase = ((seed >>> 8) % 628) / 100;
+  const a = 0.5;
+  const warped = f + (a * (Math.sin(2 * Math.PI * k * f + phase) - Math.sin(phase))) / (2 * Math.PI * k);
+  const g = Math.min(1, Math.max(0, warped));
+  const plateau1 = 28 + ((seed >>> 16) % 8);
+  const plateau2 = 68 + ((seed >>> 20) % 8);
+  // [fraction, percent] knots: fast start, plateau, climb, plateau, slow finish.
+  const knots: Array<[number, number]> = [
+    [0, 1],
+    [0.1, plateau1],
+    [0.3, plateau1 + 4],
+    [0.6, plateau2],
+    [0.8, plateau2 + 3],
+    [1, 97],
+  ];
+  let p = 97;
+  for (let i = 1; i < knots.length; i++) {
+    const [f1, p1] = knots[i]!;
+    if (g <= f1) {
+      const [f0, p0] = knots[i - 1]!;
+      p = p0 + ((g - f0) / (f1 - f0)) * (p1 - p0);
+      break;
+    }
+  }
+  return Math.max(1, Math.min(99, Math.floor(p)));
 }
 
 export interface JobState {
   status: string;
   progress: string;
   failReason?: string;
+  /** Set once the job is `Completed` or `Failed`. */
   endedAt?: number;
 }
 
+const TERMINAL = new Set(["Completed", "Failed"]);
+
 export function stateAt(job: SimJob, now: number): JobState {
-  const t = now - job.createdAt;
+  const t = Math.max(0, now - job.createdAt);
   const { spec } = job;
   if (spec.timeline && spec.timeline.length > 0) {
     let step = spec.timeline[0]!;
     for (const s of spec.timeline) if (s.afterMs <= t) step = s;
-    const terminal = step.status === "Completed" || step.status === "Failed";
     return {
       status: step.status,
       progress: step.progress ?? "",
-      ...(step.failReason ? { failReason: step.failReason } : {}),
-      ...(terminal ? { endedAt: job.createdAt + step.afterMs } : {}),
+      ...(step.failReason !== undefined ? { failReason: step.failReason } : {}),
+      ...(TERMINAL.has(step.status) ? { endedAt: job.createdAt + step.afterMs } : {}),
     };
   }
   const duration = spec.durationMs ?? 2_000;
@@ -86,52 +180,59 @@ export function stateAt(job: SimJob, now: number): JobState {
     return {
       status: failed ? "Failed" : "Completed",
       progress: "",
-      ...(failed ? { failReason: spec.failReason ?? "The job failed." } : {}),
+      ...(failed ? { failReason: spec.failReason ?? "The job failed to be executed." } : {}),
       endedAt: job.createdAt + duration,
     };
   }
-  const f = Math.max(0, t) / duration;
+  const f = t / duration;
   const mode = spec.progress ?? "realistic";
-  const pct =
-    mode === "none"
-      ? undefined
-      : mode === "linear"
-        ? Math.min(99, Math.floor(f * 100))
-        : realistic(f, job.id.charCodeAt(0));
-  // RDS's documents show a trailing space ("60% "); half of its answers carry one.
-  const space = spec.service === "rds" && pct !== undefined && pct % 2 === 0 ? " " : "";
-  return { status: "Running", progress: pct === undefined ? "" : `${pct}%${space}` };
+  if (mode === "none") return { status: "Running", progress: "" };
+  const pct = mode === "linear" ? Math.min(99, Math.floor(f * 100)) : realisticProgress(f, seedOf(job.id));
+  // RDS's documents show a trailing space ("60% "); about half of its answers carry one.
+  const space = SERVICE_TABLE[spec.service].progressField === "process" && pct % 2 === 0 ? " " : "";
+  return { status: "Running", progress: `${pct}%${space}` };
 }
 
-/** `2021-07-12T09:22:04+0000`, or with another offset in that offset's local time (GaussDB: `+0800`). */
+/** `2021-07-12T09:22:04+0000`, or in another offset's local time (`2021-07-12T17:22:04+0800`). */
 export function wireTime(ms: number, offsetMinutes = 0): string {
-  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
 }
 
-/** The `{"job": {...}}` body, field for field as the service sends it. */
-export function renderJob(job: SimJob, now: number): Record<string, unknown> {
-  const spec = SERVICE_TABLE[job.spec.service];
-  const st = stateAt(job, now);
-  const offset = job.spec.service === "gaussdb" ? 480 : 0;
-  const instance = job.spec.instance ?? {
-    id: `${job.id.slice(0, 8)}in01`,
-    name: `${job.spec.service}-${job.id.slice(0, 4)}`,
+/** GaussDB's example renders times in UTC+8 (`+0800`); DDS and RDS in UTC. */
+const OFFSET_MINUTES: Readonly<Record<Service, number>> = { rds: 0, dds: 0, gaussdb: 480 };
+const INSTANCE_SUFFIX: Readonly<Record<Service, string>> = { rds: "in01", dds: "in02", gaussdb: "in14" };
+const INSTANCE_PREFIX: Readonly<Record<Service, string>> = { rds: "rds", dds: "dds", gaussdb: "gauss" };
+
+export function defaultInstance(job: SimJob): { id: string; name: string } {
+  const hex = createHash("sha256").update(`instance:${job.id}`).digest("hex");
+  const s = job.spec.service;
+  return {
+    id: `${hex.slice(0, 32)}${INSTANCE_SUFFIX[s]}`,
+    name: `${INSTANCE_PREFIX[s]}-${hex.slice(32, 36)}`,
   };
+}
+
+/** DDS/GaussDB send an `ended` even while running, 10 s after `created` (the DDS "being executed" example). */
+const RUNNING_ENDED_QUIRK_MS = 10_000;
+
+/** The `{"job": {...}}` body, field for field and in the order the service sends it. */
+export function renderJob(job: SimJob, now: number): { job: Record<string, unknown> } {
+  const service = job.spec.service;
+  const spec = SERVICE_TABLE[service];
+  const st = stateAt(job, now);
+  const offset = OFFSET_MINUTES[service];
   const body: Record<string, unknown> = {
     id: job.id,
     name: job.spec.name ?? spec.createJobName,
     status: st.status,
     created: wireTime(job.createdAt, offset),
   };
-  if (spec.sendsEnded) {
-    // DDS and GaussDB send an `ended` even while running (see the DDS "being executed" example).
-    body.ended = wireTime(st.endedAt ?? job.createdAt + 10_000, offset);
-  }
+  if (spec.sendsEnded) body.ended = wireTime(st.endedAt ?? job.createdAt + RUNNING_ENDED_QUIRK_MS, offset);
   body[spec.progressField] = st.progress;
-  body.instance = instance;
+  body.instance = job.spec.instance ?? defaultInstance(job);
   if (spec.hasEntities) body.entities = job.spec.entities ?? {};
   if (st.failReason !== undefined) body.fail_reason = st.failReason;
   else if (spec.sendsNullFailReason) body.fail_reason = null;

@@ -124,8 +124,8 @@ describe("dynamic provider against the simulator (loopback)", function () {
     assert.equal(r.outs.failReason, "createVM failed.");
   });
 
-  it("create: a job not visible for the first second is waited for", async () => {
-    const { id } = sim.createJob({ service: "rds", durationMs: 300, visibleAfterMs: 1_000 });
+  it("create: a job not visible for the first seconds is waited for", async () => {
+    const { id } = sim.createJob({ service: "rds", durationMs: 300, visibleAfterMs: 3_000 });
     const r = await provider().create(inputs("rds", id, { notFoundGrace: "10s" }));
     assert.equal(r.outs.status, "Completed");
     assert.ok(sim.requests({ jobId: id }).some((q) => q.errorCode === "DBS.200543"));
@@ -162,10 +162,16 @@ describe("dynamic provider against the simulator (loopback)", function () {
       HW_PROJECT_ID: sim.credentials.projectId,
       HW_AUTH_URL: sim.iamEndpoint,
     };
-    const { id } = sim.createJob({ service: "dds", durationMs: 1_200 });
-    const p = provider(env).create(inputs("dds", id));
-    await new Promise((r) => setTimeout(r, 400));
-    sim.revokeTokens();
+    const { id } = sim.createJob({ service: "dds", durationMs: 600_000 });
+    // Revoke the token once the wait is under way, end the job once the 401 was answered.
+    const watcher = setInterval(() => {
+      const log = sim.requests({ jobId: id });
+      if (log.some((q) => q.status === 401)) sim.finishJob(id);
+      else if (log.some((q) => q.status === 200)) sim.revokeTokens();
+    }, 20);
+    const p = provider(env)
+      .create(inputs("dds", id))
+      .finally(() => clearInterval(watcher));
     const r = await p;
     assert.equal(r.outs.status, "Completed");
     const all = sim.requests();

@@ -1,12 +1,19 @@
 /**
- * Huawei Cloud API Gateway request signing, `SDK-HMAC-SHA256` (the algorithm every Huawei Cloud SDK uses),
- * on node:crypto. The same code verifies signatures in the simulator, and tests cross-check it against
- * Huawei's own Node SDK signer.
+ * Huawei Cloud API Gateway request signing, `SDK-HMAC-SHA256`, on node:crypto alone: the provider ships
+ * without Huawei's SDK (axios, moment, lodash). The simulator verifies with the same code, and the tests
+ * cross-check the result against Huawei's own Node SDK signer.
+ *
+ * Where Huawei's signers disagree with each other, this follows what goes over the wire, so that a server
+ * can recompute the signature from the request it received:
+ * - the path is percent-decoded before each segment is re-encoded (as the API Gateway's Python and Go
+ *   signers do; the Node SDK skips the decoding and so double-encodes escaped characters such as a space);
+ * - header values are trimmed (HTTP drops surrounding whitespace in transit; the Node SDK does not trim);
+ * - `host` defaults to the URL's host without a default port, which is what fetch sends.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
-const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+// The gateway's tolerance; a wider window would accept replays the real cloud refuses.
 const DEFAULT_MAX_SKEW_MS = 15 * 60_000;
 
 export interface HttpRequestParts {
@@ -32,48 +39,63 @@ export function formatSdkDate(d: Date): string {
 export function parseSdkDate(s: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s.trim());
   if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  const d = new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+  );
+  // Date.UTC rolls month 13 or second 61 over instead of failing; a date that does not survive the round
+  // trip was never valid.
+  return !Number.isNaN(d.getTime()) && formatSdkDate(d) === s.trim() ? d : undefined;
 }
 
-/** Keeps only `A-Z a-z 0-9 - _ . ~`; every other UTF-8 byte becomes `%XX` (encodeURIComponent also keeps `!'()*`). */
-export function percentEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function isUnreserved(b: number): boolean {
+  return (
+    (b >= 0x41 && b <= 0x5a) || // A-Z
+    (b >= 0x61 && b <= 0x7a) || // a-z
+    (b >= 0x30 && b <= 0x39) || // 0-9
+    b === 0x2d || // -
+    b === 0x5f || // _
+    b === 0x2e || // .
+    b === 0x7e // ~
+  );
 }
 
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+// Byte-wise rather than encodeURIComponent: that one keeps `!'()*` and throws on a lone surrogate.
+function percentEncode(s: string): string {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) {
+    out += isUnreserved(b) ? String.fromCharCode(b) : `%${b < 16 ? "0" : ""}${b.toString(16).toUpperCase()}`;
   }
+  return out;
 }
 
-/** Each path segment decoded then strictly encoded, and a trailing `/` (signed so, though sent without). */
+// Lenient, as servers are: a stray `%` stays literal instead of failing the whole request, and invalid
+// UTF-8 becomes U+FFFD. `+` stays a plus (the gateway's Python signer reads it so; our client never sends
+// a `+` for a space).
+function percentDecode(s: string): string {
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"));
+}
+
 function canonicalUri(pathname: string): string {
-  const path = pathname
-    .split("/")
-    .map((seg) => percentEncode(safeDecode(seg)))
-    .join("/");
+  const path = percentDecode(pathname).split("/").map(percentEncode).join("/");
   return path.endsWith("/") ? path : `${path}/`;
 }
 
-/** Decoded pairs, sorted by key then value (as the SDKs sort, before encoding). */
+// Plain `<` compares UTF-16 code units, which is how the Node SDK sorts (Array.prototype.sort).
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function canonicalQuery(search: string): string {
-  if (search.length <= 1) return "";
   const pairs = search
-    .slice(1)
+    .replace(/^\?/, "")
     .split("&")
     .filter((p) => p !== "")
     .map((p) => {
       const i = p.indexOf("=");
-      const k = i < 0 ? p : p.slice(0, i);
-      const v = i < 0 ? "" : p.slice(i + 1);
-      return [safeDecode(k), safeDecode(v)] as const;
+      return i < 0 ? [percentDecode(p), ""] : [percentDecode(p.slice(0, i)), percentDecode(p.slice(i + 1))];
     });
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  pairs.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
-  return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
+  pairs.sort((a, b) => compareCodeUnits(a[0]!, b[0]!) || compareCodeUnits(a[1]!, b[1]!));
+  return pairs.map(([k, v]) => `${percentEncode(k!)}=${percentEncode(v!)}`).join("&");
 }
 
 function sha256Hex(data: string | Uint8Array): string {
@@ -89,41 +111,43 @@ function lowerHeaders(headers: Record<string, string>): Map<string, string> {
 export function canonicalRequest(req: HttpRequestParts, signedHeaders: readonly string[]): string {
   const url = new URL(req.url);
   const headers = lowerHeaders(req.headers);
-  const names = [...signedHeaders].map((h) => h.toLowerCase()).sort();
+  const names = [...new Set(signedHeaders.map((h) => h.toLowerCase()))].sort(compareCodeUnits);
   const block = names
-    .map(
-      (n) => `${n}:${(n === "host" ? (headers.get("host") ?? url.host) : (headers.get(n) ?? "")).trim()}\n`,
-    )
+    .map((n) => `${n}:${(headers.get(n) ?? (n === "host" ? url.host : "")).trim()}\n`)
     .join("");
-  const body = req.body === undefined || req.body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(req.body);
   return [
     req.method.toUpperCase(),
     canonicalUri(url.pathname),
     canonicalQuery(url.search),
     block,
     names.join(";"),
-    body,
+    sha256Hex(req.body ?? ""),
   ].join("\n");
 }
 
-function signature(canonical: string, sdkDate: string, secretKey: string): string {
+function computeSignature(canonical: string, sdkDate: string, secretKey: string): string {
   const stringToSign = [SIGNING_ALGORITHM, sdkDate, sha256Hex(canonical)].join("\n");
   return createHmac("sha256", Buffer.from(secretKey, "utf8")).update(stringToSign).digest("hex");
 }
 
 /**
- * The headers to send: the given ones plus `X-Sdk-Date` and `Authorization`. Every given header is signed,
- * and `host` (from the URL) too. The input is not changed.
+ * The headers to send. The date always comes from `now`, even over a caller's `X-Sdk-Date`: a retry that
+ * reused the headers of its first attempt would otherwise carry a date that expires after 15 minutes.
  */
 export function signRequest(req: HttpRequestParts, key: AkSk, now: Date): Record<string, string> {
-  const headers: Record<string, string> = { ...req.headers };
-  for (const k of Object.keys(headers)) if (k.toLowerCase() === "authorization") delete headers[k];
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === "x-sdk-date"))
-    headers["X-Sdk-Date"] = formatSdkDate(now);
-  const sdkDate = lowerHeaders(headers).get("x-sdk-date")!;
-  const names = [...new Set([...Object.keys(headers).map((h) => h.toLowerCase()), "host"])].sort();
-  const canonical = canonicalRequest({ ...req, headers }, names);
-  headers.Authorization = `${SIGNING_ALGORITHM} Access=${key.accessKey}, SignedHeaders=${names.join(";")}, Signature=${signature(canonical, sdkDate, key.secretKey)}`;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    const lower = k.toLowerCase();
+    if (lower !== "authorization" && lower !== "x-sdk-date") headers[k] = v;
+  }
+  const sdkDate = formatSdkDate(now);
+  headers["X-Sdk-Date"] = sdkDate;
+  const names = [...new Set([...Object.keys(headers).map((h) => h.toLowerCase()), "host"])].sort(
+    compareCodeUnits,
+  );
+  const signature = computeSignature(canonicalRequest({ ...req, headers }, names), sdkDate, key.secretKey);
+  headers["Authorization"] =
+    `${SIGNING_ALGORITHM} Access=${key.accessKey}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
   return headers;
 }
 
@@ -135,20 +159,26 @@ export interface ParsedAuthorization {
 
 export function parseAuthorization(value: string): ParsedAuthorization | undefined {
   const m =
-    /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/.exec(
+    /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/.exec(
       value.trim(),
     );
   if (!m) return undefined;
   return {
     accessKey: m[1]!,
-    signedHeaders: m[2]!.split(";").filter(Boolean),
+    signedHeaders: m[2]!
+      .split(";")
+      .filter((h) => h !== "")
+      .map((h) => h.toLowerCase()),
     signature: m[3]!.toLowerCase(),
   };
 }
 
 export type VerifyResult = { ok: true; accessKey: string } | { ok: false; reason: string };
 
-/** Server side: check a received request's signature. Reasons never contain a secret or the expected signature. */
+/**
+ * Server side. Reasons end up in HTTP responses and logs, so they name what is wrong but never carry the
+ * secret or the signature the server expected (either would let a caller forge the next request).
+ */
 export function verifySignature(
   req: HttpRequestParts,
   lookupSecret: (accessKey: string) => string | undefined,
@@ -157,17 +187,20 @@ export function verifySignature(
 ): VerifyResult {
   const headers = lowerHeaders(req.headers);
   const auth = headers.get("authorization");
-  if (!auth) return { ok: false, reason: "missing Authorization header" };
+  if (auth === undefined) return { ok: false, reason: "missing Authorization header" };
   const parsed = parseAuthorization(auth);
-  if (!parsed) return { ok: false, reason: "Authorization header is not SDK-HMAC-SHA256" };
-  const dateText = headers.get("x-sdk-date");
-  if (!dateText) return { ok: false, reason: "missing X-Sdk-Date header" };
+  if (!parsed) return { ok: false, reason: `Authorization header is not a valid ${SIGNING_ALGORITHM} header` };
+  const dateText = headers.get("x-sdk-date")?.trim();
+  if (dateText === undefined) return { ok: false, reason: "missing X-Sdk-Date header" };
   if (!parsed.signedHeaders.includes("x-sdk-date"))
-    return { ok: false, reason: "x-sdk-date is not a signed header" };
+    return { ok: false, reason: "x-sdk-date is not among the signed headers" };
   const date = parseSdkDate(dateText);
   if (!date) return { ok: false, reason: "X-Sdk-Date is not YYYYMMDDTHHMMSSZ" };
   if (Math.abs(now.getTime() - date.getTime()) > maxSkewMs) {
-    return { ok: false, reason: "X-Sdk-Date is more than 15 minutes away from the server time" };
+    return {
+      ok: false,
+      reason: `X-Sdk-Date is more than ${Math.round(maxSkewMs / 60_000)} minutes away from the server time`,
+    };
   }
   for (const h of parsed.signedHeaders) {
     if (h !== "host" && !headers.has(h)) return { ok: false, reason: `signed header ${h} is missing` };
@@ -175,10 +208,11 @@ export function verifySignature(
   const secret = lookupSecret(parsed.accessKey);
   if (secret === undefined) return { ok: false, reason: "unknown access key" };
   const expected = Buffer.from(
-    signature(canonicalRequest(req, parsed.signedHeaders), dateText, secret),
+    computeSignature(canonicalRequest(req, parsed.signedHeaders), dateText, secret),
     "utf8",
   );
   const got = Buffer.from(parsed.signature, "utf8");
+  // timingSafeEqual so the time taken does not tell how many leading characters of a forgery were right.
   if (expected.length !== got.length || !timingSafeEqual(expected, got))
     return { ok: false, reason: "signature mismatch" };
   return { ok: true, accessKey: parsed.accessKey };
