@@ -38,6 +38,13 @@ export class SimulatorAdmin {
   describeJob(id: string): Promise<AdminJobView> {
     return this.call("GET", `/jobs/${encodeURIComponent(id)}`);
   }
+  /** Ends a running job now (default with its spec's outcome). */
+  finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string): Promise<void> {
+    return this.call("POST", `/jobs/${encodeURIComponent(id)}/finish`, {
+      ...(outcome !== undefined ? { outcome } : {}),
+      ...(failReason !== undefined ? { failReason } : {}),
+    });
+  }
   forgetJob(id: string): Promise<void> {
     return this.call("DELETE", `/jobs/${encodeURIComponent(id)}`);
   }

@@ -3,6 +3,7 @@
  * bad input answers 400 `{"error": "..."}`, unknown routes and jobs 404.
  */
 import type { IncomingMessage } from "node:http";
+import { z } from "zod";
 import type { SimulatorCredentials } from "./auth";
 import { InputError, type Reply, readJson, safeDecode } from "./http";
 import type { JobSpec } from "./jobs";
@@ -14,6 +15,7 @@ export interface AdminTarget {
   credentials: SimulatorCredentials;
   createJob(spec: JobSpec): { id: string };
   describeJob(id: string): AdminJobView | undefined;
+  finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string): void;
   forgetJob(id: string): void;
   injectFault(f: FaultSpec): void;
   setGatewayLimit(l: GatewayLimit | undefined): void;
@@ -32,13 +34,18 @@ export interface AdminJobView {
   job: Record<string, unknown>;
 }
 
+const finishBody = z.strictObject({
+  outcome: z.enum(["Completed", "Failed"]).optional(),
+  failReason: z.string().optional(),
+});
+
 const ok = (status: number, body?: unknown): Reply => ({ status, body });
 const bad = (status: number, error: string): Reply => ({ status, body: { error } });
 
 export async function handleAdmin(req: IncomingMessage, url: URL, sim: AdminTarget): Promise<Reply> {
   const parts = url.pathname.split("/").filter(Boolean).slice(1).map(safeDecode);
   const m = req.method ?? "GET";
-  const route = `${m} ${parts[0] ?? ""}${parts.length > 1 ? "/:x" : ""}`;
+  const route = `${m} ${parts[0] ?? ""}${parts.length > 1 ? "/:x" : ""}${parts.length > 2 ? `/${parts[2]}` : ""}`;
   try {
     switch (route) {
       case "GET credentials":
@@ -54,6 +61,14 @@ export async function handleAdmin(req: IncomingMessage, url: URL, sim: AdminTarg
       case "GET jobs/:x": {
         const view = sim.describeJob(parts[1]!);
         return view ? ok(200, view) : bad(404, `no job ${parts[1]}`);
+      }
+      case "POST jobs/:x/finish": {
+        if (!sim.describeJob(parts[1]!)) return bad(404, `no job ${parts[1]}`);
+        const body = (await readJson(req)) ?? {};
+        const r = finishBody.safeParse(body);
+        if (!r.success) return bad(400, `invalid finish body: ${z.prettifyError(r.error)}`);
+        sim.finishJob(parts[1]!, r.data.outcome, r.data.failReason);
+        return ok(204);
       }
       case "DELETE jobs/:x":
         if (!sim.describeJob(parts[1]!)) return bad(404, `no job ${parts[1]}`);

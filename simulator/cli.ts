@@ -24,7 +24,8 @@ function parseArgs(argv: string[]): { port: number; exitAfterSeconds?: number } 
       process.exit(0);
     } else if (name === "--port") {
       port = Number(value());
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port\n${USAGE}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port: not a port\n${USAGE}`);
     } else if (name === "--exit-after") {
       exitAfterSeconds = Number(value());
       if (!(exitAfterSeconds >= 0)) throw new Error(`--exit-after: not a number of seconds\n${USAGE}`);

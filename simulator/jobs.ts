@@ -88,6 +88,8 @@ export interface SimJob {
   projectId: string;
   createdAt: number;
   forgotten: boolean;
+  /** Set by `finishJob`: the job ends at `at` (simulator clock) whatever its duration or timeline said. */
+  finished?: { at: number; outcome: "Completed" | "Failed"; failReason?: string };
 }
 
 export function newJob(spec: JobSpec, projectId: string, now: number): SimJob {
@@ -161,9 +163,26 @@ export interface JobState {
 
 const TERMINAL = new Set(["Completed", "Failed"]);
 
+export function isTerminal(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+const DEFAULT_FAIL_REASON = "The job failed to be executed.";
+
 export function stateAt(job: SimJob, now: number): JobState {
   const t = Math.max(0, now - job.createdAt);
   const { spec } = job;
+  const fin = job.finished;
+  if (fin && now >= fin.at) {
+    return {
+      status: fin.outcome,
+      progress: "",
+      ...(fin.outcome === "Failed"
+        ? { failReason: fin.failReason ?? spec.failReason ?? DEFAULT_FAIL_REASON }
+        : {}),
+      endedAt: fin.at,
+    };
+  }
   if (spec.timeline && spec.timeline.length > 0) {
     let step = spec.timeline[0]!;
     for (const s of spec.timeline) if (s.afterMs <= t) step = s;
@@ -180,7 +199,7 @@ export function stateAt(job: SimJob, now: number): JobState {
     return {
       status: failed ? "Failed" : "Completed",
       progress: "",
-      ...(failed ? { failReason: spec.failReason ?? "The job failed to be executed." } : {}),
+      ...(failed ? { failReason: spec.failReason ?? DEFAULT_FAIL_REASON } : {}),
       endedAt: job.createdAt + duration,
     };
   }

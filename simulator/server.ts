@@ -15,9 +15,28 @@ import {
   TokenStore,
   throwawayCredentials,
 } from "./auth";
-import { apiError, errorCodeOf, iamError, InputError, newRequestId, type Reply, readJson, safeDecode, send } from "./http";
+import {
+  apiError,
+  errorCodeOf,
+  InputError,
+  iamError,
+  newRequestId,
+  type Reply,
+  readJson,
+  safeDecode,
+  send,
+} from "./http";
 import { passwordLogin } from "./iam";
-import { isVisible, type JobSpec, newJob, parseJobSpec, renderJob, type SimJob } from "./jobs";
+import {
+  isTerminal,
+  isVisible,
+  type JobSpec,
+  newJob,
+  parseJobSpec,
+  renderJob,
+  type SimJob,
+  stateAt,
+} from "./jobs";
 import { type RecordedRequest, RequestLog } from "./log";
 import {
   FaultQueue,
@@ -58,6 +77,11 @@ export interface Simulator {
   createJob(spec: JobSpec): { id: string };
   /** The wire body as the job's service would send it now, and the simulator's view; undefined if unknown. */
   describeJob(id: string): AdminJobView | undefined;
+  /**
+   * Ends a running job now (default with its spec's outcome), so tests need not depend on real durations.
+   * A job that has already ended keeps its result. Throws for an unknown id.
+   */
+  finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string): void;
   /** From now on the job answers DBS.200543, as an expired one does. Throws for an unknown id. */
   forgetJob(id: string): void;
   injectFault(f: FaultSpec): void;
@@ -117,6 +141,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         visible: isVisible(job, job.spec.service, job.projectId, t),
         job: renderJob(job, t).job,
       };
+    },
+    finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string) {
+      const t = now();
+      let found = false;
+      for (const s of SERVICES) {
+        const j = jobs.get(key(s, id));
+        if (!j) continue;
+        found = true;
+        if (isTerminal(stateAt(j, t).status)) continue;
+        const o = outcome ?? j.spec.outcome ?? "Completed";
+        j.finished = { at: t, outcome: o, ...(failReason !== undefined ? { failReason } : {}) };
+      }
+      if (!found) throw new InputError(`no job ${id}`);
     },
     forgetJob(id: string) {
       let found = false;
@@ -207,7 +244,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (!jobId) return err(400, "DBS.200001", "Parameter error: id is mandatory.");
     const job = jobs.get(key(service, jobId));
     const t = now();
-    if (!job || !isVisible(job, service, projectId, t)) return err(400, JOB_NOT_FOUND_CODE, "The job does not exist.");
+    if (!job || !isVisible(job, service, projectId, t))
+      return err(400, JOB_NOT_FOUND_CODE, "The job does not exist.");
     return { status: 200, body: renderJob(job, t) };
   }
 
@@ -250,7 +288,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   async function route(req: IncomingMessage, requestId: string): Promise<Reply> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (url.pathname === "/_admin" || url.pathname.startsWith("/_admin/")) return handleAdmin(req, url, control);
+    if (url.pathname === "/_admin" || url.pathname.startsWith("/_admin/"))
+      return handleAdmin(req, url, control);
     if (url.pathname === IAM_TOKENS_PATH && req.method === "POST")
       return recorded(req, url, undefined, () => iam(req));
     const m = JOBS_PATH.exec(url.pathname);
@@ -264,9 +303,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         apiError(404, "APIGW.0101", "The API does not exist.", requestId),
       );
     }
-    return recorded(req, url, undefined, async () =>
-      apiError(404, "APIGW.0101", API_NOT_FOUND, requestId),
-    );
+    return recorded(req, url, undefined, async () => apiError(404, "APIGW.0101", API_NOT_FOUND, requestId));
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -72,7 +72,9 @@ function percentEncode(s: string): string {
 // UTF-8 becomes U+FFFD. `+` stays a plus (the gateway's Python signer reads it so; our client never sends
 // a `+` for a space).
 function percentDecode(s: string): string {
-  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"));
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+  );
 }
 
 function canonicalUri(pathname: string): string {
@@ -189,7 +191,8 @@ export function verifySignature(
   const auth = headers.get("authorization");
   if (auth === undefined) return { ok: false, reason: "missing Authorization header" };
   const parsed = parseAuthorization(auth);
-  if (!parsed) return { ok: false, reason: `Authorization header is not a valid ${SIGNING_ALGORITHM} header` };
+  if (!parsed)
+    return { ok: false, reason: `Authorization header is not a valid ${SIGNING_ALGORITHM} header` };
   const dateText = headers.get("x-sdk-date")?.trim();
   if (dateText === undefined) return { ok: false, reason: "missing X-Sdk-Date header" };
   if (!parsed.signedHeaders.includes("x-sdk-date"))
