@@ -3,18 +3,7 @@
  * at any moment before that. Shapes follow what task centers report: a fast start, plateaus, noisy steps,
  * and a final jump from somewhere in the 80s or 90s to done.
  */
-
-/** mulberry32: small, fast, good enough for workloads, and the same numbers on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./rng";
 
 function normal(r: () => number): number {
   const u = Math.max(r(), 1e-12);

@@ -4,25 +4,25 @@
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import type { SimulatorCredentials } from "./auth";
 import { InputError, type Reply, readJson, safeDecode } from "./http";
 import type { JobSpec } from "./jobs";
-import type { RecordedRequest } from "./log";
+import type { Simulator } from "./server";
 import type { FaultSpec, GatewayLimit } from "./traffic";
 
-/** What the admin API drives: the in-process simulator's own methods. */
-export interface AdminTarget {
-  credentials: SimulatorCredentials;
-  createJob(spec: JobSpec): { id: string };
-  describeJob(id: string): AdminJobView | undefined;
-  finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string): void;
-  forgetJob(id: string): void;
-  injectFault(f: FaultSpec): void;
-  setGatewayLimit(l: GatewayLimit | undefined): void;
-  revokeTokens(): void;
-  requests(filter?: { jobId?: string }): RecordedRequest[];
-  clearRequests(): void;
-}
+/** What the admin API drives: the in-process simulator's own methods (documented on `Simulator`). */
+export type AdminTarget = Pick<
+  Simulator,
+  | "credentials"
+  | "createJob"
+  | "describeJob"
+  | "finishJob"
+  | "forgetJob"
+  | "injectFault"
+  | "setGatewayLimit"
+  | "revokeTokens"
+  | "requests"
+  | "clearRequests"
+>;
 
 /** `GET /_admin/jobs/{id}`: the wire body as the job's service sends it now, plus the simulator's view. */
 export interface AdminJobView {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parse as legacyUrlParse } from "node:url";
+import { rng } from "../bench/rng";
 import {
   canonicalRequest,
   formatSdkDate,
@@ -40,18 +41,6 @@ const decodingSdk: SdkSigner = Object.assign(Object.create(AKSKSigner) as SdkSig
   CanonicalURI: (path: string) => AKSKSigner.CanonicalURI(decodeURIComponent(path)),
 });
 
-// mulberry32: a fixed seed gives the same requests on every run and machine.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Built without formatSdkDate, so a broken formatter cannot agree with itself.
 function basicDate(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
@@ -81,7 +70,7 @@ interface Case {
 }
 
 function generateCases(count: number, seed: number): Case[] {
-  const r = prng(seed);
+  const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const word = (chars: readonly string[], min: number, max: number) =>
     Array.from({ length: min + Math.floor(r() * (max - min + 1)) }, () => pick(chars)).join("");

@@ -36,116 +36,84 @@ function scripted(clock: FakeClock, at: (t: number) => ObservedJob | JobApiError
   };
 }
 
+type WaitOptions = Parameters<typeof waitForJob>[0];
+
+/** The real loop against a scripted API on a fake clock; by default a 10 min timeout and a poll every 5 s. */
+async function runScripted(
+  at: (t: number) => ObservedJob | JobApiError,
+  opts: Partial<Omit<WaitOptions, "poll" | "clock">> = {},
+) {
+  const clock = new FakeClock();
+  const api = scripted(clock, at);
+  const out = await waitForJob({
+    timeoutMs: 600_000,
+    policy: fixedIntervalPolicy(5_000),
+    ...opts,
+    poll: api.poll,
+    clock,
+  });
+  return { out, api, clock };
+}
+
 describe("waiter loop (fake clock)", () => {
   it("completes when the job completes, and not before", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) => (t < 60_000 ? job("Running", Math.floor(t / 600)) : job("Completed")));
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
+    const { out, api, clock } = await runScripted((t) =>
+      t < 60_000 ? job("Running", Math.floor(t / 600)) : job("Completed"),
+    );
     assert.equal(out.state, "completed");
     assert.ok(clock.now() >= 60_000 && clock.now() < 65_000);
     assert.equal(out.polls, api.calls.length);
   });
 
   it("reports a failed job as failed with its reason", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) =>
+    const { out } = await runScripted((t) =>
       t < 10_000
         ? job("Running")
         : { job: { ...job("Failed").job, failReason: "createVM failed." }, wireStatus: "Failed" },
     );
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
     assert.equal(out.state, "failed");
     assert.equal(out.state === "failed" && out.job.failReason, "createVM failed.");
   });
 
   it("waits out not-found within the grace window, then sees the job", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) =>
-      t < 20_000 ? apiError("not-found") : t < 30_000 ? job("Running") : job("Completed"),
+    const { out } = await runScripted(
+      (t) => (t < 20_000 ? apiError("not-found") : t < 30_000 ? job("Running") : job("Completed")),
+      { notFoundGraceMs: 60_000, policy: fixedIntervalPolicy(2_000) },
     );
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      notFoundGraceMs: 60_000,
-      policy: fixedIntervalPolicy(2_000),
-      clock,
-    });
     assert.equal(out.state, "completed");
   });
 
   it("gives up on not-found after the grace window with an error outcome", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, () => apiError("not-found"));
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      notFoundGraceMs: 60_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
+    const { out, clock } = await runScripted(() => apiError("not-found"), { notFoundGraceMs: 60_000 });
     assert.equal(out.state, "error");
     assert.ok(out.state === "error" && (out.notFoundForMs ?? 0) >= 60_000);
     assert.ok(clock.now() < 70_000);
   });
 
   it("does not grant grace to a job that was visible and then disappeared", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) => (t < 10_000 ? job("Running") : apiError("not-found")));
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
+    const { out, clock } = await runScripted((t) => (t < 10_000 ? job("Running") : apiError("not-found")));
     assert.equal(out.state, "error");
     assert.equal(clock.now(), 10_000);
   });
 
   it("survives a long transient outage: only the timeout ends it", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) =>
-      t < 1_000 ? job("Running") : t < 1_800_000 ? apiError("transient", 503) : job("Completed"),
+    const { out } = await runScripted(
+      (t) => (t < 1_000 ? job("Running") : t < 1_800_000 ? apiError("transient", 503) : job("Completed")),
+      { timeoutMs: 3_600_000, policy: progressAwarePolicy() },
     );
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 3_600_000,
-      policy: progressAwarePolicy(),
-      clock,
-    });
     assert.equal(out.state, "completed");
   });
 
   it("stops at once on a non-transient error", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, () => apiError("auth", 401));
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
+    const { out, api } = await runScripted(() => apiError("auth", 401));
     assert.equal(out.state, "error");
     assert.equal(api.calls.length, 1);
   });
 
   it("times out with the last known job, the last poll landing on the deadline", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, () => job("Running", 50));
-    const out = await waitForJob({
-      poll: api.poll,
+    const { out, api } = await runScripted(() => job("Running", 50), {
       timeoutMs: 100_000,
       policy: fixedIntervalPolicy(30_000),
-      clock,
     });
     assert.equal(out.state, "timeout");
     assert.equal(out.job?.progress, 50);
@@ -153,33 +121,19 @@ describe("waiter loop (fake clock)", () => {
   });
 
   it("ends as aborted when the signal fires", async () => {
-    const clock = new FakeClock();
     const ac = new AbortController();
-    const api = scripted(clock, (t) => {
+    const at = (t: number) => {
       if (t >= 20_000) ac.abort();
       return job("Running");
-    });
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(10_000),
-      clock,
-      signal: ac.signal,
-    });
+    };
+    const { out } = await runScripted(at, { policy: fixedIntervalPolicy(10_000), signal: ac.signal });
     assert.equal(out.state, "aborted");
   });
 
   it("keeps waiting through an unknown status", async () => {
-    const clock = new FakeClock();
-    const api = scripted(clock, (t) =>
+    const { out } = await runScripted((t) =>
       t < 30_000 ? { job: job("Running").job, wireStatus: "Rollbacking" } : job("Completed"),
     );
-    const out = await waitForJob({
-      poll: api.poll,
-      timeoutMs: 600_000,
-      policy: fixedIntervalPolicy(5_000),
-      clock,
-    });
     assert.equal(out.state, "completed");
   });
 });
