@@ -82,15 +82,8 @@ describe("simulator", function () {
       const id = sim.createJob({ service: "rds", durationMs: 100_000, progress: "linear" }).id;
       t += 50_000;
       const r = await job("rds", id);
-      assert.deepEqual(Object.keys(r), [
-        "id",
-        "name",
-        "status",
-        "created",
-        "process",
-        "instance",
-        "entities",
-      ]);
+      const rdsKeys = ["id", "name", "status", "created", "process", "instance", "entities"];
+      assert.deepEqual(Object.keys(r), rdsKeys);
       assert.equal(r.name, "CreateMysqlSingleHAInstance");
       assert.equal(r.status, "Running");
       assert.equal(r.process, "50% ", "even percentages carry the documents' trailing space");
@@ -101,15 +94,7 @@ describe("simulator", function () {
       assert.equal((await job("rds", id)).process, "51%");
       t += 49_000;
       const done = await job("rds", id);
-      assert.deepEqual(Object.keys(done), [
-        "id",
-        "name",
-        "status",
-        "created",
-        "process",
-        "instance",
-        "entities",
-      ]);
+      assert.deepEqual(Object.keys(done), rdsKeys, "the same keys once completed");
       assert.equal(done.status, "Completed");
       assert.equal(done.process, "");
     });
