@@ -73,6 +73,9 @@ async function main() {
     HW_ACCESS_KEY: sim.credentials.accessKey,
     HW_SECRET_KEY: sim.credentials.secretKey,
     HW_PROJECT_ID: sim.credentials.projectId,
+    ...(process.env.PULUMI_JOB_WAITER_RATE_LIMIT
+      ? { PULUMI_JOB_WAITER_RATE_LIMIT: process.env.PULUMI_JOB_WAITER_RATE_LIMIT }
+      : {}),
   };
   const ids = Array.from({ length: COUNT }, () => sim.createJob({ service: "rds", durationMs: 0 }).id);
   const waiters: number[] = [];
@@ -84,16 +87,27 @@ async function main() {
   const first: number[] = [];
   for (let i = 0; i < 5; i++) first.push(await firstRequestMs(sim));
   await sim.close();
+  const secs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const rows: Array<[string, string]> = [
+    [
+      `${COUNT} trivial dynamic resources`,
+      `${(median(trivial) / 1000).toFixed(2)} s (runs: ${secs(trivial)})`,
+    ],
+    [
+      `${COUNT} JobWaiters on completed jobs`,
+      `${(median(waiters) / 1000).toFixed(2)} s (runs: ${secs(waiters)})`,
+    ],
+    ["ratio (waiters / trivial)", `${(median(waiters) / median(trivial)).toFixed(2)}x`],
+    [
+      "create() called -> first job request",
+      `${median(first).toFixed(0)} ms (fresh process, module load included; runs: ${first.join(", ")})`,
+    ],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`Engine overhead: pulumi up of ${COUNT} resources, ${ROUNDS} rounds each, medians\n`);
-  console.log(`| ${COUNT} trivial dynamic resources       | ${(median(trivial) / 1000).toFixed(2)} s |`);
-  console.log(`| ${COUNT} JobWaiters on completed jobs   | ${(median(waiters) / 1000).toFixed(2)} s |`);
-  console.log(
-    `| ratio                                | ${(median(waiters) / median(trivial)).toFixed(2)}x |`,
-  );
-  console.log(
-    `| create() called -> first job request  | ${median(first).toFixed(0)} ms (fresh process, module load included; runs: ${first.join(", ")}) |`,
-  );
+  console.log(`| ${"measure".padEnd(w)} | value |\n|${"-".repeat(w + 2)}|-------|`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(w)} | ${v} |`);
 }
 
 main().catch((e) => {

@@ -38,10 +38,7 @@ export class JobClient {
     this.gate = gate;
     this.http = createHttp({
       ...opts,
-      beforeAttempt: async (signal) => {
-        await gate.acquire(signal);
-        await opts.beforeAttempt?.(signal);
-      },
+      beforeRetry: (signal) => gate.acquire(signal),
       onResponse: (status, headers) => {
         gate.observe(status, headers.get("retry-after"));
         opts.onResponse?.(status, headers);
@@ -74,6 +71,9 @@ export class JobClient {
     let refreshed = false;
     for (;;) {
       try {
+        // Through the gate before signing and before ky builds a request: a queued waiter holds no request
+        // objects, and its signature's date is fresh when it finally goes.
+        await this.gate.acquire(signal);
         const headers = await this.auth.headers({ method: "GET", url, headers: {} }, this.projectId);
         const response = await this.http.get(url, { headers, ...(signal ? { signal } : {}) });
         this.gate.observe(response.status, null);

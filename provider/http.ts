@@ -28,8 +28,8 @@ export interface HttpOptions {
   fetch?: typeof fetch;
   /** Called for every response that ky retries; the final one is the caller's to report. */
   onResponse?: (status: number, headers: Headers) => void;
-  /** Awaited before every attempt (also retries): a shared rate limiter hooks in here. */
-  beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
+  /** Awaited before every retry (not the first attempt, which the caller gates itself before signing). */
+  beforeRetry?: (signal: AbortSignal | undefined) => Promise<void>;
 }
 
 export function createHttp(opts: HttpOptions = {}): KyInstance {
@@ -49,10 +49,10 @@ export function createHttp(opts: HttpOptions = {}): KyInstance {
       jitter: true,
     },
     hooks: {
-      beforeRequest: opts.beforeAttempt
+      beforeRequest: opts.beforeRetry
         ? [
-            async (request) => {
-              await opts.beforeAttempt?.(request.signal);
+            async (request, _options, { retryCount }) => {
+              if (retryCount > 0) await opts.beforeRetry?.(request.signal);
             },
           ]
         : [],

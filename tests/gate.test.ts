@@ -86,4 +86,36 @@ describe("endpoint gate: shared rate limit, 429 slow-down, shared requests", fun
       "other waiters waited out the pause too",
     );
   });
+
+  it("after a 429 pause it restarts at the sustained rate, not with a full burst (fake clock)", async () => {
+    let now = 0;
+    const timers: Array<{ due: number; fn: () => void }> = [];
+    const gate = new EndpointGate({
+      ratePerSecond: 10,
+      burst: 50,
+      now: () => now,
+      setTimer: (fn, ms) => timers.push({ due: now + ms, fn }),
+    });
+    gate.observe(429, "5"); // paused until t = 5 s, bucket emptied
+    let released = 0;
+    for (let i = 0; i < 50; i++) void gate.acquire().then(() => released++);
+    const at = async (ms: number) => {
+      while (timers.length > 0 && Math.min(...timers.map((x) => x.due)) <= ms) {
+        const next = timers.reduce((a, b) => (b.due < a.due ? b : a));
+        timers.splice(timers.indexOf(next), 1);
+        now = next.due;
+        next.fn();
+      }
+      now = ms;
+      await new Promise((r) => setImmediate(r));
+    };
+    await at(4_999);
+    assert.equal(released, 0, "nothing goes during the pause");
+    await at(5_000);
+    assert.equal(released, 0, "the pause did not refill the bucket");
+    await at(6_000);
+    assert.equal(released, 10, "one second after the pause: the sustained rate, 10 requests");
+    await at(60_000);
+    assert.equal(released, 50);
+  });
 });
