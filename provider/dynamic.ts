@@ -4,7 +4,8 @@
  * loaded from the installed package at call time and never captured.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { configSource, envSources, type SettingsSource } from "./auth/credentials";
+import { configSource, type SettingsSource } from "./auth/credentials";
+import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
 import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
 import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
@@ -93,7 +94,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
   const sources = (): SettingsSource[] => [
     configSource("jobwaiter", configGet),
     configSource("huaweicloud", configGet),
-    ...envSources(deps.env ?? process.env),
+    ...ambientSources(deps.env ?? process.env),
   ];
   const runDeps = (label?: string): RunDeps => ({
     ...(deps.clock ? { clock: deps.clock } : {}),

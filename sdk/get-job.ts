@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { configSource, envSources, type SettingsSource } from "../provider/auth/credentials";
+import { configSource, type SettingsSource } from "../provider/auth/credentials";
+import { ambientSources } from "../provider/auth/credentials-file";
 import { describeFailedJob, describeTimeout, JobApiError, JobWaitError } from "../provider/errors";
 import { formatFailures, validateInputs, type WaiterInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
@@ -25,7 +26,7 @@ function sources(env: NodeJS.ProcessEnv): SettingsSource[] {
       return undefined;
     }
   };
-  return [configSource("jobwaiter", get), configSource("huaweicloud", get), ...envSources(env)];
+  return [configSource("jobwaiter", get), configSource("huaweicloud", get), ...ambientSources(env)];
 }
 
 /**

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
+  CredentialsError,
   configSource,
   envSources,
   resolveCredentials,
   resolveSetting,
   staticSource,
 } from "../provider/auth/credentials";
+import { ambientSources, credentialsFileSource } from "../provider/auth/credentials-file";
 import { iamBaseUrl, serviceBaseUrl } from "../provider/services";
 
 describe("credential sources and precedence", () => {
@@ -119,5 +124,73 @@ describe("service table: hosts on both clouds", () => {
     assert.equal(iamBaseUrl("otc", "eu-ch2"), "https://iam-pub.eu-ch2.sc.otc.t-systems.com");
     assert.equal(iamBaseUrl("otc", "eu-nl"), "https://iam.eu-nl.otc.t-systems.com");
     assert.equal(iamBaseUrl("huaweicloud", "cn-north-4"), "https://iam.cn-north-4.myhuaweicloud.com");
+  });
+});
+
+describe("the Huawei Cloud SDKs' credentials file", () => {
+  let home: string;
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), "jw-home-"));
+    mkdirSync(join(home, ".huaweicloud"));
+    writeFileSync(
+      join(home, ".huaweicloud", "credentials"),
+      "; written by hcloud configure\n[global]\nak = GLOBALAK\nsk = GLOBALSK\n\n[basic]\nak = FILEAK\nsk = FILESK\n" +
+        "project_id = fileproject\nsecurity_token = FILETOKEN\n",
+    );
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  it("is read from ~/.huaweicloud/credentials, section [basic], when nothing else is set", () => {
+    const sources = ambientSources({ HOME: home });
+    const c = resolveCredentials(sources);
+    assert.deepEqual(
+      { ...c, source: undefined },
+      {
+        kind: "aksk",
+        accessKey: "FILEAK",
+        secretKey: "FILESK",
+        securityToken: "FILETOKEN",
+        source: undefined,
+      },
+    );
+    assert.equal(
+      c.source,
+      `credentials file ${join(home, ".huaweicloud", "credentials")}: [basic] ak/[basic] sk/[basic] security_token`,
+    );
+    assert.doesNotMatch(c.source, /FILE(AK|SK|TOKEN)/, "the source names where, never what");
+    assert.equal(resolveSetting(sources, "projectId")?.value, "fileproject");
+  });
+
+  it("comes after every environment variable", () => {
+    const c = resolveCredentials(
+      ambientSources({ HOME: home, HUAWEICLOUD_SDK_AK: "ENVAK", HUAWEICLOUD_SDK_SK: "ENVSK" }),
+    );
+    assert.equal(c.kind === "aksk" && c.accessKey, "ENVAK");
+    assert.equal(
+      resolveSetting(ambientSources({ HOME: home, HW_PROJECT_ID: "envproject" }), "projectId")?.value,
+      "envproject",
+    );
+  });
+
+  it("HUAWEICLOUD_SDK_CREDENTIALS_FILE names another file; an unreadable one is a clear error", () => {
+    const other = join(home, "other.ini");
+    writeFileSync(other, "[basic]\nak=OTHERAK\nsk=OTHERSK\n");
+    const c = resolveCredentials(ambientSources({ HOME: home, HUAWEICLOUD_SDK_CREDENTIALS_FILE: other }));
+    assert.equal(c.kind === "aksk" && c.accessKey, "OTHERAK");
+    const missing = join(home, "nope.ini");
+    assert.throws(
+      () => resolveCredentials(ambientSources({ HUAWEICLOUD_SDK_CREDENTIALS_FILE: missing })),
+      (e: Error) => e instanceof CredentialsError && e.message.includes(missing) && /ENOENT/.test(e.message),
+    );
+  });
+
+  it("a missing default file, or no HOME, is simply no source", () => {
+    assert.equal(credentialsFileSource({}), undefined);
+    const empty = mkdtempSync(join(tmpdir(), "jw-empty-"));
+    try {
+      assert.throws(() => resolveCredentials(ambientSources({ HOME: empty })), /no credentials found/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { clearTokenCache } from "../provider/auth/authenticator";
 import { createJobWaiterProvider } from "../provider/dynamic";
@@ -50,6 +53,23 @@ describe("dynamic provider against the simulator (loopback)", function () {
     }
     assert.fail("expected a partial failure");
   };
+
+  it("create: with only the SDKs' credentials file (~/.huaweicloud/credentials) it signs and completes", async () => {
+    const home = mkdtempSync(join(tmpdir(), "jw-home-"));
+    try {
+      mkdirSync(join(home, ".huaweicloud"));
+      writeFileSync(
+        join(home, ".huaweicloud", "credentials"),
+        `[basic]\nak = ${sim.credentials.accessKey}\nsk = ${sim.credentials.secretKey}\nproject_id = ${sim.credentials.projectId}\n`,
+      );
+      const { id } = sim.createJob({ service: "dds", durationMs: 100 });
+      const r = await provider({ HOME: home }).create(inputs("dds", id));
+      assert.equal(r.outs.status, "Completed");
+      assert.ok(sim.requests({ jobId: id }).every((q) => q.status === 200));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   it("create: waits for an RDS instance creation and returns typed entities", async () => {
     const { id } = sim.createJob({

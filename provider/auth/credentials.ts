@@ -1,8 +1,9 @@
 /**
  * Where settings and credentials come from, first match wins: Pulumi config `jobwaiter:*`, then
  * `huaweicloud:*`, then the environment variables users already have for the Terraform providers and the
- * Huawei Cloud SDKs (`HW_*`, `OS_*`, `HUAWEICLOUD_SDK_*`). Secret material is taken as a unit from one
- * source, so a key from one place is never paired with a secret from another.
+ * Huawei Cloud SDKs (`HW_*`, `OS_*`, `HUAWEICLOUD_SDK_*`), then the SDKs' credentials file (credentials-file.ts).
+ * Secret material is taken as a unit from one source, so a key from one place is never paired with a secret
+ * from another.
  */
 
 export const SETTING_KEYS = [
