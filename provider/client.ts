@@ -106,6 +106,10 @@ export class JobClient {
             requestId: requestIdOf(err.response.headers),
           });
         }
+        if (err instanceof TypeError && systemErrorCode(err) === "ENOTFOUND") {
+          // NXDOMAIN is an answer, not an outage (that is EAI_AGAIN): waiting out the timeout would not help.
+          throw this.error(jobId, url, "unknown-host", { cause: err });
+        }
         if (err instanceof TimeoutError || err instanceof TypeError) {
           throw this.error(jobId, url, "transient", { cause: err });
         }
@@ -136,6 +140,11 @@ export class JobClient {
       ...clean,
     });
   }
+}
+
+function systemErrorCode(err: Error): string | undefined {
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 export function classify(status: number, errorCode: string | undefined): ApiErrorKind {

@@ -17,6 +17,8 @@ export type ApiErrorKind =
   | "transient"
   /** Any other 4xx: the request is wrong and will stay wrong. */
   | "client"
+  /** The API host does not exist in DNS (ENOTFOUND): a wrong region, cloud or endpoint, not an outage. */
+  | "unknown-host"
   /** A 2xx whose body is not a job. */
   | "invalid-response";
 
@@ -44,6 +46,9 @@ const ADVICE: Record<ApiErrorKind, (d: ApiErrorDetails) => string> = {
   throttled: () => "The API gateway is throttling requests; the waiter slows down and retries by itself.",
   transient: () => "This looks temporary (server or network); the waiter keeps trying until its timeout.",
   client: () => "The request was rejected as invalid; check the inputs (job ID, project ID, endpoint).",
+  "unknown-host": () =>
+    'The host does not exist: check `region` and `cloud` (Open Telekom Cloud needs cloud "otc": the input, ' +
+    "jobwaiter:cloud or HW_CLOUD), or the `endpoint` input.",
   "invalid-response": () =>
     "The endpoint answered with something that is not a job; check that `endpoint` points at the service's API.",
 };
@@ -84,8 +89,20 @@ export function describeApiError(d: ApiErrorDetails): string {
     `GET ${d.url}`,
     d.credentialSource ? `credentials from ${d.credentialSource}` : undefined,
   ].filter(Boolean);
-  const cause = d.cause instanceof Error && d.kind === "transient" ? ` (${d.cause.message})` : "";
+  const cause =
+    d.cause instanceof Error && (d.kind === "transient" || d.kind === "unknown-host")
+      ? ` (${causeText(d.cause)})`
+      : "";
   return `${d.service} job ${d.jobId}: ${what}${cause} [${facts.join(", ")}]. ${ADVICE[d.kind](d)}`;
+}
+
+/** fetch's "fetch failed" says nothing; the system error under it (ENOTFOUND rds.x.y) does. */
+function causeText(err: Error): string {
+  const inner = err.cause as { code?: unknown; hostname?: unknown; message?: unknown } | undefined;
+  if (inner && typeof inner.code === "string") {
+    return `${err.message}: ${inner.code}${typeof inner.hostname === "string" ? ` ${inner.hostname}` : ""}`;
+  }
+  return err.message;
 }
 
 export type WaitFailureKind = "failed" | "timeout" | "aborted" | "not-found" | "error";

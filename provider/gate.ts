@@ -15,7 +15,7 @@ export interface GateOptions {
 }
 
 /**
- * 20 req/s sustained, bursts of 50: no limit is published for the jobs call, so this stays well under what a
+ * 20 req/s sustained, bursts of 30: no limit is published for the jobs call, so this stays well under what a
  * gateway commonly allows, while the burst lets the first polls of a typical stack (tens of waiters created
  * at once by `pulumi up`) go out without queueing (measured: burst 20 cost 0.2x engine overhead at 50 waiters).
  */

@@ -19,6 +19,9 @@ export class JobWaiter extends pulumi.dynamic.Resource {
   declare readonly endpoint: pulumi.Output<string | undefined>;
   declare readonly timeout: pulumi.Output<number | string | undefined>;
   declare readonly failOnJobFailure: pulumi.Output<boolean | undefined>;
+  declare readonly notFoundGrace: pulumi.Output<number | string | undefined>;
+  declare readonly minPollInterval: pulumi.Output<number | string | undefined>;
+  declare readonly maxPollInterval: pulumi.Output<number | string | undefined>;
   /** `Completed`, or `Failed` with `failOnJobFailure: false`; `Running` after a timeout. */
   declare readonly status: pulumi.Output<JobStatus>;
   declare readonly jobName: pulumi.Output<string | undefined>;

@@ -11,6 +11,7 @@ import {
   staticSource,
 } from "../provider/auth/credentials";
 import { ambientSources, credentialsFileSource } from "../provider/auth/credentials-file";
+import { iamTokensUrl } from "../provider/auth/iam";
 import { iamBaseUrl, serviceBaseUrl } from "../provider/services";
 
 describe("credential sources and precedence", () => {
@@ -191,6 +192,39 @@ describe("the Huawei Cloud SDKs' credentials file", () => {
       assert.throws(() => resolveCredentials(ambientSources({ HOME: empty })), /no credentials found/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("settings as other tools spell them", () => {
+  it("huaweicloud:cloud may hold the Huawei provider's domain; huaweicloud:token is the token", () => {
+    const cfg = (values: Record<string, string>) => configSource("huaweicloud", (k) => values[k]);
+    assert.equal(
+      resolveSetting([cfg({ "huaweicloud:cloud": "myhuaweicloud.com" })], "cloud")?.value,
+      "huaweicloud",
+    );
+    assert.equal(resolveSetting([cfg({ "huaweicloud:cloud": "otc.t-systems.com" })], "cloud")?.value, "otc");
+    assert.equal(resolveSetting([cfg({ "huaweicloud:cloud": "otc" })], "cloud")?.value, "otc");
+    const c = resolveCredentials([cfg({ "huaweicloud:token": "TOK" })]);
+    assert.deepEqual(c, {
+      kind: "token",
+      token: "TOK",
+      source: 'Pulumi config "huaweicloud:": huaweicloud:token',
+    });
+    assert.equal(
+      resolveCredentials([configSource("jobwaiter", (k) => ({ "jobwaiter:authToken": "T2" })[k])]).kind,
+      "token",
+    );
+  });
+
+  it("an IAM URL is accepted with or without its /v3", () => {
+    for (const u of [
+      "https://iam.eu-de.otc.t-systems.com/v3",
+      "https://iam.eu-de.otc.t-systems.com/v3/",
+      "https://iam.eu-de.otc.t-systems.com",
+      "https://iam.eu-de.otc.t-systems.com/",
+    ]) {
+      assert.equal(iamTokensUrl(u), "https://iam.eu-de.otc.t-systems.com/v3/auth/tokens", u);
     }
   });
 });

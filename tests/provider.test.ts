@@ -164,6 +164,32 @@ describe("dynamic provider against the simulator (loopback)", function () {
     );
   });
 
+  it("create: a host that does not exist (ENOTFOUND) fails at once with what to check, not after the timeout", async () => {
+    let calls = 0;
+    const p = createJobWaiterProvider({
+      env: akskEnv(),
+      write: (l) => lines.push(l),
+      http: {
+        retry: { limit: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        // No real lookup leaves the machine: this is what undici's fetch throws for NXDOMAIN.
+        fetch: async () => {
+          calls++;
+          const cause = Object.assign(new Error("getaddrinfo ENOTFOUND rds.eu-de.myhuaweicloud.com"), {
+            code: "ENOTFOUND",
+            hostname: "rds.eu-de.myhuaweicloud.com",
+          });
+          throw new TypeError("fetch failed", { cause });
+        },
+      },
+    });
+    const err = await partialFailure(
+      p.create(inputs("rds", "job-1", { endpoint: "https://rds.eu-de.myhuaweicloud.com", timeout: "30m" })),
+    );
+    assert.match(String(err.message), /ENOTFOUND rds\.eu-de\.myhuaweicloud\.com/);
+    assert.match(String(err.message), /cloud \\?"otc\\?"/);
+    assert.ok(calls <= 2, `gave up after ${calls} attempts instead of polling until the timeout`);
+  });
+
   it("create: survives bursts of 429 and 503", async () => {
     const { id } = sim.createJob({ service: "rds", durationMs: 800 });
     sim.injectFault({ status: 429, count: 4, errorCode: "APIGW.0308", errorMsg: "throttled" });

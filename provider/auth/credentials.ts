@@ -101,15 +101,27 @@ function cloudFromDomain(v: string): string {
   return v;
 }
 
-/** A Pulumi config namespace, read through whatever getter the caller has (`configure` req or `pulumi.Config`). */
+/** Where a namespace's own provider names a setting differently (the Huawei Cloud provider's `token`). */
+const CONFIG_ALIASES: Record<string, Partial<Record<SettingKey, string>>> = {
+  huaweicloud: { authToken: "token" },
+};
+
+/**
+ * A Pulumi config namespace, read through whatever getter the caller has (`configure` req or `pulumi.Config`).
+ * `cloud` may hold a domain, as `huaweicloud:cloud` does (`myhuaweicloud.com`).
+ */
 export function configSource(
   namespace: string,
   get: (fullKey: string) => string | undefined,
 ): SettingsSource {
+  const nameOf = (key: SettingKey) => `${namespace}:${CONFIG_ALIASES[namespace]?.[key] ?? key}`;
   return {
     name: `Pulumi config "${namespace}:"`,
-    get: (key: SettingKey) => clean(get(`${namespace}:${key}`)),
-    describe: (key: SettingKey) => `${namespace}:${key}`,
+    get: (key: SettingKey) => {
+      const v = clean(get(nameOf(key)));
+      return v !== undefined && key === "cloud" ? cloudFromDomain(v) : v;
+    },
+    describe: nameOf,
   };
 }
 

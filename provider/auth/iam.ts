@@ -18,10 +18,15 @@ export class IamError extends Error {
   override readonly name = "IamError";
 }
 
+/** HW_AUTH_URL / OS_AUTH_URL are usually given with their `/v3` (`https://iam.eu-de.otc.t-systems.com/v3`). */
+export function iamTokensUrl(authUrl: string): string {
+  return `${authUrl.replace(/\/+$/, "").replace(/\/v3$/, "")}/v3/auth/tokens`;
+}
+
 export function createTokenFetcher(http: HttpOptions = {}, now: () => number = Date.now): TokenFetcher {
   const client = createHttp(http);
   return async ({ authUrl, userName, password, domainName, scope }) => {
-    const url = `${authUrl.replace(/\/+$/, "")}/v3/auth/tokens`;
+    const url = iamTokensUrl(authUrl);
     const project = scope.projectId ? { id: scope.projectId } : { name: scope.projectName ?? "" };
     const body = {
       auth: {
