@@ -79,6 +79,7 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
     assert.equal(typeof text, "string");
     const provider = text as string;
     assert.ok(provider.length < 16 * 1024, `serialized provider is ${provider.length} bytes`);
+    console.log(`      (serialized provider: ${provider.length} bytes)`);
     for (const secret of [
       sim.credentials.accessKey,
       sim.credentials.secretKey,
