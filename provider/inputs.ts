@@ -19,7 +19,8 @@ export interface WaiterInputs {
   projectId?: string;
   /** Region, e.g. `eu-de`; default: config `jobwaiter:region`, then `HW_REGION_NAME` / `OS_REGION_NAME`. */
   region?: string;
-  /** `"huaweicloud"` (default) or `"otc"` (Open Telekom Cloud). */
+  /** `"huaweicloud"` or `"otc"` (Open Telekom Cloud); default: config / `HW_CLOUD`, else `otc` for the OTC
+   * regions (`eu-de`, `eu-nl`, `eu-ch2`) and `huaweicloud` for every other region. */
   cloud?: Cloud;
   /** Base URL overriding the computed host; `http://` only for loopback hosts (simulators). */
   endpoint?: string;

@@ -87,5 +87,15 @@ export function iamBaseUrl(cloud: Cloud, region: string): string {
   return `https://iam.${region}.${cloudDomain(cloud, region)}`;
 }
 
+/**
+ * Open Telekom Cloud's public regions. No Huawei Cloud region has these names, so a waiter given only
+ * `region: "eu-de"` is on OTC; anywhere else the default cloud is Huawei Cloud.
+ */
+export const OTC_REGIONS: readonly string[] = ["eu-de", "eu-nl", "eu-ch2"];
+
+export function defaultCloud(region: string | undefined): Cloud {
+  return region !== undefined && OTC_REGIONS.includes(region) ? "otc" : "huaweicloud";
+}
+
 /** Region names look like `eu-de`, `ap-southeast-1`, `cn-north-4`, `eu-west-101`. */
 export const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;

@@ -15,7 +15,15 @@ import { JobClient } from "./client";
 import { parseDuration } from "./duration";
 import type { HttpOptions } from "./http";
 import type { WaiterInputs } from "./inputs";
-import { CLOUDS, type Cloud, iamBaseUrl, SERVICE_TABLE, type Service, serviceBaseUrl } from "./services";
+import {
+  CLOUDS,
+  type Cloud,
+  defaultCloud,
+  iamBaseUrl,
+  SERVICE_TABLE,
+  type Service,
+  serviceBaseUrl,
+} from "./services";
 import { DEFAULT_NOT_FOUND_GRACE_MS } from "./waiter";
 
 export interface Target {
@@ -43,7 +51,8 @@ export class SettingsError extends Error {
 
 export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSource[]): Target {
   const service = inputs.service;
-  const cloudSetting = inputs.cloud ?? resolveSetting(sources, "cloud")?.value ?? "huaweicloud";
+  const region = inputs.region ?? resolveSetting(sources, "region")?.value;
+  const cloudSetting = inputs.cloud ?? resolveSetting(sources, "cloud")?.value ?? defaultCloud(region);
   if (!(CLOUDS as readonly string[]).includes(cloudSetting)) {
     throw new SettingsError(
       "cloud",
@@ -51,7 +60,6 @@ export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSo
     );
   }
   const cloud = cloudSetting as Cloud;
-  const region = inputs.region ?? resolveSetting(sources, "region")?.value;
   const projectId = inputs.projectId ?? resolveSetting(sources, "projectId")?.value;
   let baseUrl = inputs.endpoint;
   if (!baseUrl) {

@@ -13,6 +13,7 @@ import {
 import { ambientSources, credentialsFileSource } from "../provider/auth/credentials-file";
 import { iamTokensUrl } from "../provider/auth/iam";
 import { iamBaseUrl, serviceBaseUrl } from "../provider/services";
+import { resolveTarget } from "../provider/target";
 
 describe("credential sources and precedence", () => {
   const config = (values: Record<string, string>) => [
@@ -226,5 +227,21 @@ describe("settings as other tools spell them", () => {
     ]) {
       assert.equal(iamTokensUrl(u), "https://iam.eu-de.otc.t-systems.com/v3/auth/tokens", u);
     }
+  });
+
+  it("an OTC region alone selects Open Telekom Cloud; an explicit cloud still wins", () => {
+    const url = (region: string, cloud?: "huaweicloud" | "otc", env: NodeJS.ProcessEnv = {}) =>
+      resolveTarget({ service: "rds", jobId: "j", region, ...(cloud ? { cloud } : {}) }, envSources(env))
+        .baseUrl;
+    assert.equal(url("eu-de"), "https://rds.eu-de.otc.t-systems.com");
+    assert.equal(url("eu-nl"), "https://rds.eu-nl.otc.t-systems.com");
+    assert.equal(url("eu-ch2"), "https://rds.eu-ch2.sc.otc.t-systems.com");
+    assert.equal(url("ap-southeast-1"), "https://rds.ap-southeast-1.myhuaweicloud.com");
+    assert.equal(url("eu-west-101"), "https://rds.eu-west-101.myhuaweicloud.eu");
+    assert.equal(url("eu-de", "huaweicloud"), "https://rds.eu-de.myhuaweicloud.com");
+    assert.equal(
+      url("eu-de", undefined, { HW_CLOUD: "myhuaweicloud.com" }),
+      "https://rds.eu-de.myhuaweicloud.com",
+    );
   });
 });
