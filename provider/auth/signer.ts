@@ -59,8 +59,21 @@ function isUnreserved(b: number): boolean {
   );
 }
 
-// Byte-wise rather than encodeURIComponent: that one keeps `!'()*` and throws on a lone surrogate.
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+
+// RFC 3986 unreserved characters stay, every other UTF-8 byte is %XX. encodeURIComponent does that too except
+// for `!'()*`, which it keeps; it throws on a lone surrogate, which the byte-wise path turns into U+FFFD as
+// Buffer does. Most strings (project IDs, `jobs`, UUIDs) are unreserved already and are returned as they are.
 function percentEncode(s: string): string {
+  if (UNRESERVED_ONLY.test(s)) return s;
+  try {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    return percentEncodeBytes(s);
+  }
+}
+
+function percentEncodeBytes(s: string): string {
   let out = "";
   for (const b of Buffer.from(s, "utf8")) {
     out += isUnreserved(b) ? String.fromCharCode(b) : `%${b < 16 ? "0" : ""}${b.toString(16).toUpperCase()}`;
