@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { clearTokenCache } from "../provider/auth/authenticator";
 import { createJobWaiterProvider } from "../provider/dynamic";
+import type { HttpOptions } from "../provider/http";
 import { type Simulator, startSimulator } from "../simulator";
 
 type Props = Record<string, unknown>;
@@ -30,11 +31,11 @@ describe("dynamic provider against the simulator (loopback)", function () {
     HW_SECRET_KEY: sim.credentials.secretKey,
     HW_PROJECT_ID: sim.credentials.projectId,
   });
-  const provider = (env: NodeJS.ProcessEnv = akskEnv()) =>
+  const provider = (env: NodeJS.ProcessEnv = akskEnv(), http: HttpOptions = {}) =>
     createJobWaiterProvider({
       env,
       write: (l) => lines.push(l),
-      http: { retry: { baseDelayMs: 20, maxDelayMs: 200 } },
+      http: { ...http, retry: { baseDelayMs: 20, maxDelayMs: 200, ...http.retry } },
     });
   const inputs = (service: "rds" | "dds" | "gaussdb", jobId: string, extra: Props = {}): Props => ({
     service,
@@ -166,20 +167,16 @@ describe("dynamic provider against the simulator (loopback)", function () {
 
   it("create: a host that does not exist (ENOTFOUND) fails at once with what to check, not after the timeout", async () => {
     let calls = 0;
-    const p = createJobWaiterProvider({
-      env: akskEnv(),
-      write: (l) => lines.push(l),
-      http: {
-        retry: { limit: 1, baseDelayMs: 1, maxDelayMs: 1 },
-        // No real lookup leaves the machine: this is what undici's fetch throws for NXDOMAIN.
-        fetch: async () => {
-          calls++;
-          const cause = Object.assign(new Error("getaddrinfo ENOTFOUND rds.eu-de.myhuaweicloud.com"), {
-            code: "ENOTFOUND",
-            hostname: "rds.eu-de.myhuaweicloud.com",
-          });
-          throw new TypeError("fetch failed", { cause });
-        },
+    const p = provider(akskEnv(), {
+      retry: { limit: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      // No real lookup leaves the machine: this is what undici's fetch throws for NXDOMAIN.
+      fetch: async () => {
+        calls++;
+        const cause = Object.assign(new Error("getaddrinfo ENOTFOUND rds.eu-de.myhuaweicloud.com"), {
+          code: "ENOTFOUND",
+          hostname: "rds.eu-de.myhuaweicloud.com",
+        });
+        throw new TypeError("fetch failed", { cause });
       },
     });
     const err = await partialFailure(

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "ini";
-import { CredentialsError, envSources, type SettingKey, type SettingsSource } from "./credentials";
+import { CredentialsError, clean, envSources, type SettingKey, type SettingsSource } from "./credentials";
 
 const SECTION = "basic";
 const FILE_KEYS: Partial<Record<SettingKey, string>> = {
@@ -61,8 +61,7 @@ export function credentialsFileSource(env: NodeJS.ProcessEnv = process.env): Set
       const fileKey = FILE_KEYS[key];
       if (!fileKey) return undefined;
       const v = load()[fileKey];
-      const t = typeof v === "string" ? v.trim() : undefined;
-      return t ? t : undefined;
+      return typeof v === "string" ? clean(v) : undefined;
     },
     describe: (key: SettingKey) => `[${SECTION}] ${FILE_KEYS[key] ?? `(no key for ${key})`}`,
   };

@@ -75,7 +75,8 @@ const ENV_NAMES: ReadonlyArray<{ name: string; keys: Partial<Record<SettingKey, 
   },
 ];
 
-function clean(v: string | undefined): string | undefined {
+/** A setting as given, trimmed; blank means unset. */
+export function clean(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t ? t : undefined;
 }
