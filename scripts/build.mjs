@@ -1,7 +1,7 @@
 // Compiles the TypeScript sources to dist/ and adds the ESM entry point that re-exports the CommonJS build,
 // so `import { JobWaiter } from "pulumi-job-waiter"` and `require("pulumi-job-waiter")` see the same module.
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,3 +27,5 @@ writeFileSync(
   join(root, "dist/sdk/index.mjs"),
   `import cjs from "./index.js";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,
 );
+// The `bin` entry: npm makes it executable on install; this makes it so in the repository too.
+chmodSync(join(root, "dist/cli/main.js"), 0o755);

@@ -31,7 +31,7 @@ if (!existsSync(join(root, "node_modules/.bin/tsc")) || !existsSync(join(root, "
 }
 const stamp = join(root, "dist/sdk/index.mjs");
 const sources = Math.max(
-  ...["provider", "sdk", "simulator", "tests", "bench"].map((d) => newest(join(root, d))),
+  ...["provider", "sdk", "simulator", "cli", "tests", "bench"].map((d) => newest(join(root, d))),
   statSync(join(root, "tsconfig.json")).mtimeMs,
 );
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {

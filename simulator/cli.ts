@@ -1,46 +1,26 @@
 /**
- * `npm run simulator` / `node dist/simulator/cli.js [--port N] [--exit-after SECONDS]`: a local task center on
- * 127.0.0.1 with throwaway credentials. Stops on Ctrl-C / SIGTERM, or by itself after --exit-after seconds.
- * Prints one machine-readable line, `SIMULATOR_URL=http://127.0.0.1:PORT`, for scripts.
+ * `npm run simulator` / `pulumi-job-waiter simulator` / `node dist/simulator/cli.js [--port N] [--exit-after
+ * SECONDS]`: a local task center on 127.0.0.1 with throwaway credentials. Stops on Ctrl-C / SIGTERM, or by
+ * itself after --exit-after seconds. Prints one machine-readable line, `SIMULATOR_URL=http://127.0.0.1:PORT`,
+ * for scripts. The command line is parsed by the package's CLI (cli/args.ts); this file serves.
  */
 import { SERVICES } from "../provider/services";
 import { startSimulator } from "./server";
 
-const USAGE = "usage: node dist/simulator/cli.js [--port N] [--exit-after SECONDS]";
-
-function parseArgs(argv: string[]): { port: number; exitAfterSeconds?: number } {
-  let port = 0;
-  let exitAfterSeconds: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [name, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${name} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (name === "--help" || name === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (name === "--port") {
-      port = Number(value());
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new Error(`--port: not a port\n${USAGE}`);
-    } else if (name === "--exit-after") {
-      exitAfterSeconds = Number(value());
-      if (!(exitAfterSeconds >= 0)) throw new Error(`--exit-after: not a number of seconds\n${USAGE}`);
-    } else {
-      throw new Error(`unknown argument ${a}\n${USAGE}`);
-    }
-  }
-  return { port, ...(exitAfterSeconds !== undefined ? { exitAfterSeconds } : {}) };
+export interface ServeOptions {
+  port?: number;
+  exitAfterSeconds?: number;
+  /** Where the banner goes; default stdout. */
+  write?: (text: string) => void;
 }
 
-async function main() {
-  const { port, exitAfterSeconds } = parseArgs(process.argv.slice(2));
-  const sim = await startSimulator({ port });
+/** Starts the simulator, prints how to use it, and resolves once it has stopped (signal or --exit-after). */
+export async function serveSimulator(opts: ServeOptions = {}): Promise<void> {
+  const { exitAfterSeconds } = opts;
+  const write = opts.write ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const sim = await startSimulator({ port: opts.port ?? 0 });
   const c = sim.credentials;
-  console.log(
+  write(
     [
       `Job simulator (DDS, GaussDB and RDS task centers) listening on ${sim.url} (loopback only)`,
       "",
@@ -63,21 +43,25 @@ async function main() {
       `SIMULATOR_URL=${sim.url}`,
     ].join("\n"),
   );
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  if (exitAfterSeconds !== undefined) setTimeout(stop, exitAfterSeconds * 1000);
+  await new Promise<void>((resolve, reject) => {
+    let stopping = false;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      sim.close().then(resolve, reject);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    if (exitAfterSeconds !== undefined) timer = setTimeout(stop, exitAfterSeconds * 1000);
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+if (require.main === module) {
+  // Kept for scripts that run this file directly; same grammar as `pulumi-job-waiter simulator`.
+  const { runCli } = require("../cli/main") as typeof import("../cli/main");
+  runCli(["simulator", ...process.argv.slice(2)]);
+}
