@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Job, JobEntities, JobStatus } from "../provider/job";
 import type { Cloud, Service } from "../provider/services";
+import { warnAboutPlainTextCredentials } from "./config-guard";
 import { createProviderStub } from "./provider-stub";
 import type { JobWaiterArgs } from "./types";
 
@@ -39,6 +40,7 @@ export class JobWaiter extends pulumi.dynamic.Resource {
   declare readonly entities: pulumi.Output<JobEntities | undefined>;
 
   constructor(name: string, args: JobWaiterArgs, opts?: pulumi.CustomResourceOptions) {
+    warnAboutPlainTextCredentials();
     super(
       PROVIDER,
       name,

@@ -272,9 +272,14 @@ describe("CLI pulumi-job-waiter (end to end against the simulator)", function ()
       });
       p.on("close", (code) => reject(new Error(`exited ${code}: ${out}`)));
     });
-    const ak = /export HW_ACCESS_KEY=(\S+)/.exec(out)[1]!;
-    const sk = /export HW_SECRET_KEY=(\S+)/.exec(out)[1]!;
-    const project = /export HW_PROJECT_ID=(\S+)/.exec(out)[1]!;
+    const printed = (name: string) => {
+      const m = new RegExp(`export ${name}=(\\S+)`).exec(out);
+      assert.ok(m, `${name} is printed`);
+      return m[1] as string;
+    };
+    const ak = printed("HW_ACCESS_KEY");
+    const sk = printed("HW_SECRET_KEY");
+    const project = printed("HW_PROJECT_ID");
     const res = await fetch(`${url}/_admin/jobs`, {
       method: "POST",
       body: JSON.stringify({ service: "rds", durationMs: 100 }),
