@@ -53,6 +53,12 @@ export function resourceId(inputs: WaiterInputs): string {
   return `${inputs.service}:${inputs.jobId}`;
 }
 
+/** The inverse of resourceId, for `JobWaiter.get(name, id)`, whose read gets only the ID and the given state. */
+export function parseResourceId(id: string): Props {
+  const at = id.indexOf(":");
+  return at > 0 ? { service: id.slice(0, at), jobId: id.slice(at + 1) } : {};
+}
+
 export function jobOutputs(job: Job | undefined): Props {
   if (!job) return { status: "Running" };
   const duration =
@@ -183,9 +189,17 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
       return { outs };
     },
 
-    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    async read(id: string, stored: Props): Promise<pulumi.dynamic.ReadResult> {
+      // A refresh has the full state; a `JobWaiter.get` only the ID and what the program passed.
+      const props = { ...parseResourceId(id), ...stored };
       const v = validateInputs(props);
-      if (v.failures.length > 0) return { id, props };
+      if (v.failures.length > 0) {
+        if (stored.service !== undefined) return { id, props: stored };
+        throw new Error(
+          `JobWaiter.get: ${JSON.stringify(id)} is not a JobWaiter ID: pass the \`id\` of a JobWaiter, ` +
+            `"<service>:<jobId>" such as "rds:2f0c...": ${formatFailures(v.failures).replace(/\n/g, "; ")}`,
+        );
+      }
       try {
         const { observed } = await lookOnce(v.inputs as unknown as WaiterInputs, sources(), runDeps());
         return { id, props: { ...inputsOnly(props), ...jobOutputs(observed.job) } };

@@ -39,6 +39,28 @@ export class JobWaiter extends pulumi.dynamic.Resource {
   /** RDS only: what the job produced (endpoint, volume, public IP, switchover), by `kind`. */
   declare readonly entities: pulumi.Output<JobEntities | undefined>;
 
+  /**
+   * Looks up an existing waiter by its ID (`<service>:<jobId>`, the `id` output of a JobWaiter) and reads the
+   * job once through the provider's `read`, the way `pulumi refresh` does. `state` supplies what the ID does
+   * not say: `endpoint`, `region`, `cloud` and `projectId` when they are not in the config or environment.
+   */
+  static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<JobWaiterArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): JobWaiter {
+    if (typeof id === "string" && !/^(dds|gaussdb|rds):\S/.test(id)) {
+      throw new TypeError(
+        `JobWaiter.get("${name}"): id ${JSON.stringify(id)} is not a JobWaiter ID; pass a waiter's \`id\` output, ` +
+          '"<service>:<jobId>" such as "rds:2f0c1a2b-...", with <service> one of "dds", "gaussdb", "rds".',
+      );
+    }
+    // Every input named, so that each becomes an output of the read resource (the SDK only creates outputs
+    // for the keys it is given); the read fills `service` and `jobId` in from the ID.
+    return new JobWaiter(name, { ...NO_INPUTS, ...state } as JobWaiterArgs, { ...opts, id });
+  }
+
   constructor(name: string, args: JobWaiterArgs, opts?: pulumi.CustomResourceOptions) {
     warnAboutPlainTextCredentials();
     super(
@@ -65,6 +87,20 @@ export class JobWaiter extends pulumi.dynamic.Resource {
 }
 
 const PROVIDER = createProviderStub();
+
+const NO_INPUTS: Record<keyof JobWaiterArgs, undefined> = {
+  service: undefined,
+  jobId: undefined,
+  projectId: undefined,
+  region: undefined,
+  cloud: undefined,
+  endpoint: undefined,
+  timeout: undefined,
+  failOnJobFailure: undefined,
+  notFoundGrace: undefined,
+  minPollInterval: undefined,
+  maxPollInterval: undefined,
+};
 
 /** For type-checking that the outputs cover the `Job` fields users care about. */
 export type JobWaiterOutputs = Pick<Job, "status">;
