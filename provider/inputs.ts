@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { parseDurationSeconds } from "./duration";
+import { type Failure, formatFailures } from "./errors";
 import { CLOUDS, type Cloud, REGION_PATTERN, SERVICES, type Service } from "./services";
 
 /** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
@@ -36,10 +37,8 @@ export interface WaiterInputs {
   maxPollInterval?: number | string;
 }
 
-export interface Failure {
-  property: string;
-  reason: string;
-}
+export type { Failure };
+export { formatFailures };
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -215,8 +214,4 @@ export function validateInputs(raw: Record<string, unknown>): {
 /** Keys that are not ours (e.g. `__provider`) are kept as they came. */
 function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(raw).filter(([k]) => !(INPUT_KEYS as string[]).includes(k)));
-}
-
-export function formatFailures(failures: readonly Failure[]): string {
-  return failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
 }
