@@ -7,8 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configSource, type SettingsSource } from "./auth/credentials";
 import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
-import { errorForOutcome, InvalidInputError, JobApiError, JobWaitError, PartialFailureError } from "./errors";
-import { UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
+import { errorForOutcome, JobApiError, JobWaitError, PartialFailureError } from "./errors";
+import { requireValidInputs, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
 import { lookOnce, type RunDeps, waitForInputs } from "./run";
 import { preflight } from "./target";
@@ -95,10 +95,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     ...(label ? { label } : {}),
   });
 
-  async function wait(id: string, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const v = validateInputs(inputs);
-    if (v.failures.length > 0) throw new InvalidInputError("invalid JobWaiter inputs", v.failures);
-    const w = v.inputs as unknown as WaiterInputs;
+  async function wait(id: string, inputs: Props, w: WaiterInputs): Promise<pulumi.dynamic.CreateResult> {
     const { outcome, target } = await waitForInputs(w, sources(), runDeps());
     const outs = (job: Job | undefined): Props => ({ ...inputsOnly(inputs), ...jobOutputs(job) });
     const error = errorForOutcome(outcome, target);
@@ -119,13 +116,10 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     },
 
     async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-      const { inputs, failures } = validateInputs(news);
-      if (failures.length === 0) {
-        const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== UNKNOWN));
-        failures.push(...preflight(known as Partial<WaiterInputs>, sources()));
-      }
       void olds;
-      return { inputs, failures };
+      const v = validateInputs(news);
+      if (v.state === "invalid") return { inputs: v.inputs, failures: v.failures };
+      return { inputs: v.inputs, failures: preflight(v.values, sources()) };
     },
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -135,8 +129,8 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     },
 
     async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-      const id = resourceId(inputs as unknown as WaiterInputs);
-      return wait(id, inputs);
+      const w = requireValidInputs(inputs, "invalid JobWaiter inputs");
+      return wait(resourceId(w), inputs, w);
     },
 
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -146,15 +140,15 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
         // A finished job stays finished: only the way we wait changed, so no request is made.
         return { outs: { ...inputsOnly(news), ...pickOutputs(olds) } };
       }
-      const { outs } = await wait(id, news);
+      const { outs } = await wait(id, news, requireValidInputs(news, "invalid JobWaiter inputs"));
       return { outs };
     },
 
     async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
       const v = validateInputs(props);
-      if (v.failures.length > 0) return { id, props };
+      if (v.state !== "valid") return { id, props };
       try {
-        const { observed } = await lookOnce(v.inputs as unknown as WaiterInputs, sources(), runDeps());
+        const { observed } = await lookOnce(v.values, sources(), runDeps());
         return { id, props: { ...inputsOnly(props), ...jobOutputs(observed.job) } };
       } catch (err) {
         // Jobs can be queried for about a month; after that the last known outputs are all there is.

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configSource, type SettingsSource } from "../provider/auth/credentials";
 import { ambientSources } from "../provider/auth/credentials-file";
-import { describeFailedJob, errorForOutcome, InvalidInputError, JobWaitError } from "../provider/errors";
-import { validateInputs, type WaiterInputs } from "../provider/inputs";
+import { describeFailedJob, errorForOutcome, JobWaitError } from "../provider/errors";
+import { requireValidInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
 import { lookOnce, type RunDeps, waitForInputs } from "../provider/run";
 import type { GetJobArgs, GetJobOutputArgs } from "./types";
@@ -35,9 +35,7 @@ function sources(env: NodeJS.ProcessEnv): SettingsSource[] {
  */
 export async function getJob(args: GetJobArgs, options: GetJobOptions = {}): Promise<Job> {
   const { wait, ...rest } = args;
-  const { inputs, failures } = validateInputs(rest as unknown as Record<string, unknown>);
-  if (failures.length > 0) throw new InvalidInputError("getJob: invalid arguments", failures);
-  const w = inputs as unknown as WaiterInputs;
+  const w = requireValidInputs({ ...rest }, "getJob: invalid arguments");
   const src = sources(options.env ?? process.env);
   const deps: RunDeps = {
     ...(options.write ? { write: options.write } : {}),
