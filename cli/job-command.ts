@@ -5,13 +5,11 @@
  */
 import { CredentialsError } from "../provider/auth/credentials";
 import { ambientSources } from "../provider/auth/credentials-file";
-import { describeFailedJob, JobApiError, jobLabel } from "../provider/errors";
+import { errorForOutcome, JobApiError, SettingsError } from "../provider/errors";
 import { validateInputs, type WaiterInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
-import { describeNotFound, lookOnce, waitForInputs } from "../provider/run";
-import { SettingsError } from "../provider/target";
-import { formatElapsed } from "../provider/time";
-import { EXIT, FLAG_OF, type JobCommandArgs, PROGRAM, UsageError } from "./args";
+import { lookOnce, waitForInputs } from "../provider/run";
+import { EXIT, FLAG_OF, type JobCommandArgs, UsageError } from "./args";
 import { formatJob } from "./format";
 
 export interface CliIo {
@@ -35,14 +33,14 @@ export function toInputs(args: JobCommandArgs): WaiterInputs {
     minPollInterval: args.minPollInterval,
     maxPollInterval: args.maxPollInterval,
   };
-  const { inputs, failures } = validateInputs(raw);
-  if (failures.length > 0) {
-    throw new UsageError(
-      failures.map((f) => `${args.command}: ${FLAG_OF[f.property] ?? f.property} ${f.reason}`).join("\n"),
-      args.command,
-    );
-  }
-  return inputs as unknown as WaiterInputs;
+  const v = validateInputs(raw);
+  if (v.state === "valid") return v.values;
+  // Nothing on a command line is unknown until apply, so anything but valid is invalid.
+  const failures = v.state === "invalid" ? v.failures : [];
+  throw new UsageError(
+    failures.map((f) => `${args.command}: ${FLAG_OF[f.property] ?? f.property} ${f.reason}`).join("\n"),
+    args.command,
+  );
 }
 
 export async function runJobCommand(args: JobCommandArgs, io: CliIo): Promise<number> {
@@ -60,45 +58,22 @@ export async function runJobCommand(args: JobCommandArgs, io: CliIo): Promise<nu
       ...progress,
       ...(io.signal ? { signal: io.signal } : {}),
     });
-    switch (outcome.state) {
-      case "completed":
-        printJob(outcome.job);
-        return EXIT.completed;
-      case "failed":
-        if (args.json) printJob(outcome.job);
-        io.stderr(
-          describeFailedJob(inputs.service, inputs.jobId, outcome.job).replace(PULUMI_ONLY_ADVICE, "."),
-        );
-        return EXIT.failed;
-      case "timeout": {
-        if (args.json && outcome.job) printJob(outcome.job);
-        const seen = outcome.job
-          ? `last seen ${outcome.job.status}${outcome.job.progress !== undefined ? ` ${outcome.job.progress}%` : ""}`
-          : "never seen by the API";
-        const last = outcome.lastError ? `; last error: ${outcome.lastError.message}` : "";
-        io.stderr(
-          `${jobLabel(inputs.service, inputs.jobId, outcome.job)} did not finish within the timeout of ` +
-            `${formatElapsed(target.timeoutMs)} (${seen}${last}). The job keeps running in the cloud; run ` +
-            `\`${PROGRAM} wait\` again to keep waiting, or raise --timeout.`,
-        );
-        return EXIT.timeout;
-      }
-      case "aborted":
-        if (args.json && outcome.job) printJob(outcome.job);
-        io.stderr(
-          `${jobLabel(inputs.service, inputs.jobId, outcome.job)}: interrupted; the job keeps running in the cloud.`,
-        );
-        return EXIT.interrupted;
-      case "error": {
-        const e = outcome.error;
-        io.stderr(
-          e instanceof JobApiError && e.kind === "not-found"
-            ? describeNotFound(target, e, outcome.notFoundForMs)
-            : e.message,
-        );
-        return EXIT.error;
-      }
+    if (outcome.state === "completed") {
+      printJob(outcome.job);
+      return EXIT.completed;
     }
+    // Whatever is known of the job still goes to stdout, so a script can read its status and fail_reason.
+    if (args.json && outcome.job) printJob(outcome.job);
+    const error = errorForOutcome(outcome, target, "cli");
+    const message = error?.message ?? `${inputs.service} job ${inputs.jobId}: ${outcome.state}`;
+    io.stderr(outcome.state === "failed" ? message.replace(PULUMI_ONLY_ADVICE, ".") : message);
+    return outcome.state === "failed"
+      ? EXIT.failed
+      : outcome.state === "timeout"
+        ? EXIT.timeout
+        : outcome.state === "aborted"
+          ? EXIT.interrupted
+          : EXIT.error;
   } catch (err) {
     if (err instanceof SettingsError) {
       io.stderr(`${args.command}: ${err.message}${settingsHint(err.property)}`);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Job, JobEntities, JobStatus } from "../provider/job";
+import type { JobEntities, JobStatus } from "../provider/job";
 import type { Cloud, Service } from "../provider/services";
 import { warnAboutPlainTextCredentials } from "./config-guard";
 import { createProviderStub } from "./provider-stub";
@@ -101,6 +101,3 @@ const NO_INPUTS: Record<keyof JobWaiterArgs, undefined> = {
   minPollInterval: undefined,
   maxPollInterval: undefined,
 };
-
-/** For type-checking that the outputs cover the `Job` fields users care about. */
-export type JobWaiterOutputs = Pick<Job, "status">;
