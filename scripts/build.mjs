@@ -18,6 +18,7 @@ const names = [
   "JobWaiter",
   "getJob",
   "getJobOutput",
+  "waitForJobId",
   "jobFailure",
   "parseDuration",
   "JobWaitError",

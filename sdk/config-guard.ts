@@ -92,14 +92,20 @@ const warned = new Set<string>();
  * not break a deployment.
  */
 export function warnAboutPlainTextCredentials(
-  config: ConfigView = runtimeConfig(),
-  warn: (message: string) => void = (m) => void pulumi.log.warn(m),
+  options: {
+    config?: ConfigView;
+    warn?: (message: string) => void;
+    /** The resource the warning is attributed to (a `getJob` caller's `parent`); default the stack. */
+    resource?: pulumi.Resource;
+  } = {},
 ): void {
   try {
-    const fresh = plainTextCredentialKeys(config).filter((k) => !warned.has(k));
+    const fresh = plainTextCredentialKeys(options.config ?? runtimeConfig()).filter((k) => !warned.has(k));
     if (fresh.length === 0) return;
     for (const k of fresh) warned.add(k);
-    warn(plainTextWarning(fresh));
+    const message = plainTextWarning(fresh);
+    if (options.warn) options.warn(message);
+    else void pulumi.log.warn(message, options.resource);
   } catch {
     // A config the runtime cannot parse is not this guard's business.
   }

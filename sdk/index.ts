@@ -11,7 +11,7 @@ export {
   type JobWaiterErrorKind,
   SettingsError,
 } from "../provider/errors";
-export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job";
+export { type GetJobOutputOptions, type GetJobResult, getJob, getJobOutput, jobFailure } from "./get-job";
 export { JobWaiter } from "./job-waiter";
 export type {
   Cloud,
@@ -24,3 +24,4 @@ export type {
   JobWaiterArgs,
   Service,
 } from "./types";
+export { type WaitForJobIdArgs, type WaitForJobIdOptions, waitForJobId } from "./wait-for-job-id";

@@ -56,8 +56,8 @@ describe("plain-text credential guard", () => {
       "jobwaiter:secretKey": "very-secret-value-81f2",
       "jobwaiter:accessKey": "AKVALUE123",
     });
-    warnAboutPlainTextCredentials(cfg, (m) => warnings.push(m));
-    warnAboutPlainTextCredentials(cfg, (m) => warnings.push(m));
+    warnAboutPlainTextCredentials({ config: cfg, warn: (m) => warnings.push(m) });
+    warnAboutPlainTextCredentials({ config: cfg, warn: (m) => warnings.push(m) });
     assert.equal(warnings.length, 1);
     const [w] = warnings as [string];
     assert.match(w, /jobwaiter:accessKey, jobwaiter:secretKey are set in plain text/);
@@ -65,24 +65,24 @@ describe("plain-text credential guard", () => {
     assert.match(w, /`pulumi config set --secret jobwaiter:accessKey <value>`/);
     assert.ok(!w.includes("very-secret-value-81f2") && !w.includes("AKVALUE123"), "no value in the warning");
     // A key that becomes plain later is warned about, alone.
-    warnAboutPlainTextCredentials(
-      view({ "jobwaiter:secretKey": "s", "jobwaiter:accessKey": "a", "huaweicloud:password": "p" }),
-      (m) => warnings.push(m),
-    );
+    warnAboutPlainTextCredentials({
+      config: view({ "jobwaiter:secretKey": "s", "jobwaiter:accessKey": "a", "huaweicloud:password": "p" }),
+      warn: (m) => warnings.push(m),
+    });
     assert.equal(warnings.length, 2);
     assert.match(warnings[1]!, /the credential config key huaweicloud:password is set in plain text/);
   });
 
   it("says nothing when every credential is secret, or none is configured", () => {
     const warnings: string[] = [];
-    warnAboutPlainTextCredentials(
-      view({ "jobwaiter:accessKey": "a", "jobwaiter:secretKey": "s" }, [
+    warnAboutPlainTextCredentials({
+      config: view({ "jobwaiter:accessKey": "a", "jobwaiter:secretKey": "s" }, [
         "jobwaiter:accessKey",
         "jobwaiter:secretKey",
       ]),
-      (m) => warnings.push(m),
-    );
-    warnAboutPlainTextCredentials(view({}), (m) => warnings.push(m));
+      warn: (m) => warnings.push(m),
+    });
+    warnAboutPlainTextCredentials({ config: view({}), warn: (m) => warnings.push(m) });
     assert.deepEqual(warnings, []);
   });
 
