@@ -35,7 +35,11 @@ describe("invoke conventions: getJob(args, InvokeOptions), getJobOutput(args, In
       {
         // A resource named "slow-*" is created only when the test says so: its id stays unresolved until then.
         newResource: async (args) => {
-          if (args.name.startsWith("slow-")) await new Promise<void>((r) => (release = r));
+          if (args.name.startsWith("slow-")) {
+            await new Promise<void>((r) => {
+              release = r;
+            });
+          }
           return { id: `${args.name}-id`, state: args.inputs };
         },
         call: () => ({}),
