@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../simulator";
 import {
-  copyExample,
   engineTestsEnabled,
   makeProgram,
   newStack,
@@ -287,60 +286,4 @@ export const entities = w.entities;
     assert.equal(after!.id, kept.id);
     assert.equal(after!.outputs.status, "Completed");
   });
-
-  for (const example of ["rds-instance", "multi-service", "read-job"]) {
-    it(`9. example ${example}: up and destroy`, async () => {
-      const dir = copyExample(example);
-      const ids = {
-        rds: sim.createJob({
-          service: "rds",
-          durationMs: 2_000,
-          entities: {
-            instance: {
-              endpoint: "10.0.0.5:5432",
-              type: "Single",
-              datastore: { type: "postgresql", version: "16" },
-            },
-          },
-        }).id,
-        dds: sim.createJob({ service: "dds", durationMs: 2_500 }).id,
-        gaussdb: sim.createJob({ service: "gaussdb", durationMs: 3_000 }).id,
-      };
-      const config: Record<string, string> =
-        example === "rds-instance"
-          ? { jobId: ids.rds, endpoint: sim.endpoint("rds") }
-          : example === "read-job"
-            ? { service: "dds", jobId: ids.dds, endpoint: sim.endpoint("dds") }
-            : {
-                ddsJobId: ids.dds,
-                gaussdbJobId: ids.gaussdb,
-                rdsJobId: ids.rds,
-                endpoints: JSON.stringify({
-                  dds: sim.endpoint("dds"),
-                  gaussdb: sim.endpoint("gaussdb"),
-                  rds: sim.endpoint("rds"),
-                }),
-              };
-      const s = await newStack(dir, { config, env: creds });
-      stacks.push(s);
-      const r = await up(s);
-      assert.equal(r.code, 0, r.output);
-      const out = await s.outputs();
-      if (example === "rds-instance") assert.equal(out.endpoint, "10.0.0.5:5432");
-      if (example === "read-job") assert.equal(out.status, "Completed");
-      if (example === "multi-service") {
-        assert.deepEqual(out.statuses, ["Completed", "Completed", "Completed"]);
-        // RDS reports no end time; DDS and GaussDB do.
-        const ends = (out.jobsEnded as Array<string | null>).filter((t): t is string => t !== null);
-        assert.equal(ends.length, 2);
-        const lastEnd = Math.max(...ends.map((t) => Date.parse(t)));
-        assert.ok(
-          Date.parse(String(out.appConfiguredAt)) >= lastEnd,
-          "the app was configured after every job ended",
-        );
-      }
-      const d = await s.run(["destroy", "--yes"]);
-      assert.equal(d.code, 0, d.output);
-    });
-  }
 });

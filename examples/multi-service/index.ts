@@ -46,5 +46,7 @@ const app = new AppConfig(
 );
 
 export const statuses = pulumi.all(waiters.map((w) => w.status));
-export const jobsEnded = pulumi.all(waiters.map((w) => w.ended));
+// DDS and GaussDB report when a job ended; RDS jobs do not (their `ended` stays undefined), so no RDS time.
+export const ddsEnded = waiters[0]!.ended;
+export const gaussdbEnded = waiters[1]!.ended;
 export const appConfiguredAt = app.createdAt;
