@@ -15,7 +15,7 @@ const repoRoot = join(__dirname, "../..");
 const EXAMPLES = readdirSync(join(repoRoot, "examples")).sort();
 
 /** The first ```sh block of the section about the local simulator. */
-export function simulatorBlock(readme: string): string {
+function simulatorBlock(readme: string): string {
   const section = readme.split(/^## /m).find((s) => /^[^\n]*simulator/i.test(s));
   assert.ok(section, "the README has a section about the local simulator");
   const m = /```sh\n([\s\S]*?)```/.exec(section);
