@@ -134,7 +134,14 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
         rootStepsDone.add(l);
         return true;
       });
-      return ["set -euo pipefail", "set -x", ...lines].join("\n");
+      // Then, in the same shell (the README's exports still set), what the test reads and the clean-up.
+      return [
+        "set -euo pipefail",
+        "set -x",
+        ...lines,
+        'pulumi stack output --json > "$JW_OUTPUTS"',
+        "pulumi destroy --yes",
+      ].join("\n");
     }
 
     async function runExample(name: string): Promise<Record<string, unknown>> {
