@@ -108,6 +108,11 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     const envFor = (home: string): NodeJS.ProcessEnv => ({
       PATH: `${bin}:${process.env.PATH}`,
       HOME: home,
+      // The CLI takes `~` in `pulumi login --local` (file://~) from the user database, not $HOME, so the stacks
+      // would land in the real ~/.pulumi. The README's login still runs; this local backend, which overrides
+      // the current login, keeps the state in the test's directory.
+      PULUMI_HOME: join(home, ".pulumi"),
+      PULUMI_BACKEND_URL: `file://${join(home, "state")}`,
       // The user's npm cache, so installs are as fast as they are for them; nothing else of the machine's.
       npm_config_cache: process.env.npm_config_cache ?? join(homedir(), ".npm"),
       npm_config_prefer_offline: "true",
@@ -147,6 +152,7 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     async function runExample(name: string): Promise<Record<string, unknown>> {
       const home = mkdtempSync(join(tmpdir(), `jw-home-${name}-`));
       work.push(home);
+      mkdirSync(join(home, "state"));
       const env = envFor(home);
       const dir = join(clone, "examples", name);
       const r = await run(script(name), dir, env, 600_000);
