@@ -10,6 +10,7 @@ import type { Clock } from "./clock";
 import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
 import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
+import type { ProgressOutput } from "./progress";
 import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "./run";
 import { preflight, SettingsError, type Target } from "./target";
 import type { WaitOutcome } from "./waiter";
@@ -47,6 +48,8 @@ export interface ProviderDeps {
   /** Aborts every wait in this provider (SIGINT/SIGTERM in the host). */
   signal?: AbortSignal;
   http?: RunDeps["http"];
+  /** Where this call's progress goes (the host: the resource's row); asked once per call. */
+  output?: () => ProgressOutput | undefined;
 }
 
 export function resourceId(inputs: WaiterInputs): string {
@@ -96,13 +99,17 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     configSource("huaweicloud", configGet),
     ...ambientSources(deps.env ?? process.env),
   ];
-  const runDeps = (label?: string): RunDeps => ({
-    ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.write ? { write: deps.write } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.http ? { http: deps.http } : {}),
-    ...(label ? { label } : {}),
-  });
+  const runDeps = (label?: string): RunDeps => {
+    const output = deps.output?.();
+    return {
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.write ? { write: deps.write } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.http ? { http: deps.http } : {}),
+      ...(label ? { label } : {}),
+      ...(output ? { output } : {}),
+    };
+  };
 
   async function wait(id: string, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const v = validateInputs(inputs);
@@ -192,9 +199,10 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
       } catch (err) {
         // Jobs can be queried for about a month; after that the last known outputs are all there is.
         if (err instanceof JobApiError && err.kind === "not-found") {
-          (deps.write ?? console.log)(
-            `[job-waiter] ${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`,
-          );
+          const text = `${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`;
+          const output = deps.output?.();
+          if (output) output.final(text);
+          else (deps.write ?? console.log)(`[job-waiter] ${text}`);
           return { id, props };
         }
         throw err;

@@ -8,7 +8,7 @@ import { describeApiError, type JobApiError } from "./errors";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
 import { progressAwarePolicy } from "./policy";
-import { createProgressReporter } from "./progress";
+import { createProgressReporter, type ProgressOutput } from "./progress";
 import { type ClientDeps, connect, resolveTarget, type Target } from "./target";
 import { formatElapsed } from "./time";
 import { type PollingPolicy, type WaitOutcome, waitForJob } from "./waiter";
@@ -19,6 +19,8 @@ export interface RunDeps extends ClientDeps {
   signal?: AbortSignal;
   policy?: PollingPolicy;
   label?: string;
+  /** Where progress goes; default lines to `write` labelled with `label`. */
+  output?: ProgressOutput;
 }
 
 export async function waitForInputs(
@@ -34,6 +36,7 @@ export async function waitForInputs(
     jobId: target.jobId,
     ...(deps.write ? { write: deps.write } : {}),
     ...(deps.label ? { label: deps.label } : {}),
+    ...(deps.output ? { output: deps.output } : {}),
   });
   const policy =
     deps.policy ??
@@ -51,6 +54,7 @@ export async function waitForInputs(
     onObservation: report,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  report.finish(outcome);
   return { outcome, target };
 }
 
