@@ -5,6 +5,7 @@
  * Where the lines go is a `ProgressOutput`: in the dynamic provider host, the waiter's own row through the
  * engine (./engine-log.ts); elsewhere, and whenever that channel is unavailable, lines on stdout.
  */
+import type { Job } from "./job";
 import type { Service } from "./services";
 import { formatElapsed } from "./time";
 import type { PollObservation, WaitOutcome } from "./waiter";
@@ -90,10 +91,10 @@ function describeOutcome(outcome: WaitOutcome): string {
   let what: string;
   switch (outcome.state) {
     case "completed":
-      what = "Completed";
+      what = `Completed${jobTook(outcome.job)}`;
       break;
     case "failed":
-      what = `Failed${job?.failReason ? `: ${job.failReason}` : ""}`;
+      what = `Failed${jobTook(outcome.job)}${outcome.job.failReason ? `: ${outcome.job.failReason}` : ""}`;
       break;
     case "timeout":
       what = `timed out${last}; the job keeps running`;
@@ -107,4 +108,10 @@ function describeOutcome(outcome: WaitOutcome): string {
   }
   const polls = `${outcome.polls} poll${outcome.polls === 1 ? "" : "s"}`;
   return `${name}: ${what} (waited ${formatElapsed(outcome.elapsedMs)}, ${polls})`;
+}
+
+/** ` after 4m10s` when the job says when it began and ended (RDS reports no end). */
+function jobTook(job: Job): string {
+  const ms = job.ended && job.created ? Date.parse(job.ended) - Date.parse(job.created) : Number.NaN;
+  return Number.isFinite(ms) && ms >= 0 ? ` after ${formatElapsed(ms)}` : "";
 }
