@@ -42,7 +42,10 @@ async function serve(
 }
 
 /** The host's handlers for Cancel (a no-op) and Create (inputs only, as the Node host passes them). */
-function hostLikeService(provider: () => pulumi.dynamic.ResourceProvider): Impl {
+function hostLikeService(
+  provider: () => pulumi.dynamic.ResourceProvider,
+  onError: (e: unknown) => void = () => {},
+): Impl {
   const cancel: Unary = (_call, cb) => cb(null, new Empty());
   const create: Unary = async (call, cb) => {
     try {
@@ -53,6 +56,7 @@ function hostLikeService(provider: () => pulumi.dynamic.ResourceProvider): Impl 
       resp.setProperties(Struct.fromJavaScript(result.outs as Record<string, never>));
       cb(null, resp);
     } catch (e) {
+      onError(e);
       cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
     }
   };
@@ -177,7 +181,9 @@ describe("host provider: Cancel and progress through a real grpc-js server (simu
     await engine.close();
   });
 
+  let thrown: unknown[] = [];
   const start = async (withEngine: boolean) => {
+    thrown = [];
     host = createHostProvider({
       grpcServerPrototype: serverPrototype,
       ...(withEngine ? { engineLog: connectEngineLog(engine.address, engineRpcModules) } : {}),
@@ -192,7 +198,12 @@ describe("host provider: Cancel and progress through a real grpc-js server (simu
       },
     });
     const h = host;
-    rpc = await serve(hostLikeService(() => h.provider));
+    rpc = await serve(
+      hostLikeService(
+        () => h.provider,
+        (e) => thrown.push(e),
+      ),
+    );
     return rpc.client;
   };
   const props = (jobId: string) => ({
@@ -216,7 +227,11 @@ describe("host provider: Cancel and progress through a real grpc-js server (simu
     await new Promise((res, rej) => client.cancel(new Empty(), (e, r) => (e ? rej(e) : res(r))));
     assert.equal(host!.signal.aborted, true);
     const err = await created;
-    assert.match(err.details, new RegExp(`rds job ${id}: the wait was interrupted.*pulumi up.*again`));
+    assert.match(err.details, new RegExp(`rds job ${id}.*: the wait was interrupted.*pulumi up.*again`));
+    // A partial failure: the engine keeps the waiter (with what was seen) and the next up resumes it.
+    const partial = thrown[0] as { id?: string; properties?: Record<string, unknown> };
+    assert.equal(partial.id, `rds:${id}`);
+    assert.equal(partial.properties?.status, "Running");
   });
 
   it("statuses reach the resource's row as ephemeral Log calls, the outcome as a kept one, before the response", async () => {
