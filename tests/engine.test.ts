@@ -371,7 +371,7 @@ export const statuses = c.requireObject<string[]>("jobIds").map(
     const ours = diagnostics.split("\n").filter((l) => /dds job/.test(l));
     assert.equal(ours.length, 2, diagnostics);
     assert.ok(
-      ours.every((l) => /Completed \(waited/.test(l)),
+      ours.every((l) => /: Completed after \d+s \(waited \d+s, \d+ polls\)$/.test(l.trim())),
       diagnostics,
     );
   });
