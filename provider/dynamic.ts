@@ -90,14 +90,13 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     configSource("huaweicloud", configGet),
     ...ambientSources(deps.env ?? process.env),
   ];
-  const runDeps = (label?: string): RunDeps => {
+  const runDeps = (): RunDeps => {
     const output = deps.output?.();
     return {
       ...(deps.clock ? { clock: deps.clock } : {}),
       ...(deps.write ? { write: deps.write } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.http ? { http: deps.http } : {}),
-      ...(label ? { label } : {}),
       ...(output ? { output } : {}),
     };
   };

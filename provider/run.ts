@@ -16,8 +16,10 @@ export interface RunDeps extends ClientDeps {
   write?: (line: string) => void;
   signal?: AbortSignal;
   policy?: PollingPolicy;
-  label?: string;
-  /** Where progress goes; default lines to `write` labelled with `label`. */
+  /**
+   * Where progress goes; default plain lines to `write`. The dynamic provider host passes one per call:
+   * the resource's row, or lines labelled with its name (see ./index.ts).
+   */
   output?: ProgressOutput;
 }
 
@@ -33,7 +35,6 @@ export async function waitForInputs(
     service: target.service,
     jobId: target.jobId,
     ...(deps.write ? { write: deps.write } : {}),
-    ...(deps.label ? { label: deps.label } : {}),
     ...(deps.output ? { output: deps.output } : {}),
   });
   const policy =
