@@ -23,7 +23,13 @@ export interface ProgressOutput {
  */
 export function lineOutput(write?: (line: string) => void, label?: string): ProgressOutput {
   const out = write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const line = (text: string) => out(`[job-waiter] ${label ? `${label}: ` : ""}${text}`);
+  const line = (text: string) => {
+    try {
+      out(`[job-waiter] ${label ? `${label}: ` : ""}${text}`);
+    } catch {
+      // Progress is a courtesy: a stdout that cannot be written must not fail the wait.
+    }
+  };
   return { status: line, final: line };
 }
 

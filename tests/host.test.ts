@@ -60,7 +60,20 @@ function hostLikeService(
       cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
     }
   };
-  return { cancel, create };
+  const read: Unary = async (call, cb) => {
+    try {
+      const req = call.request as provPb.ReadRequest;
+      const result = await provider().read!(req.getId(), req.getProperties()!.toJavaScript());
+      const resp = new provPb.ReadResponse();
+      resp.setId(result.id ?? req.getId());
+      resp.setProperties(Struct.fromJavaScript(result.props as Record<string, never>));
+      cb(null, resp);
+    } catch (e) {
+      onError(e);
+      cb({ code: grpc.status.UNKNOWN, details: (e as Error).message });
+    }
+  };
+  return { cancel, create, read };
 }
 
 function createCall(
@@ -258,6 +271,27 @@ describe("host provider: Cancel and progress through a real grpc-js server (simu
     assert.match(kept[0]!.message, /: Completed.* \(waited \d+s, \d+ polls?\)$/);
     assert.deepEqual(order.slice(-2), ["outcome", "response"]);
     assert.deepEqual(lines, [], "nothing on stdout");
+  });
+
+  it("refresh of an expired job: the kept line goes to that waiter's row", async () => {
+    const client = await start(true);
+    const req = new provPb.ReadRequest();
+    req.setId("rds:expired-job");
+    req.setUrn(URN);
+    req.setProperties(Struct.fromJavaScript({ ...props("expired-job"), status: "Completed" }));
+    const resp = await new Promise<provPb.ReadResponse>((resolve, reject) =>
+      client.read(req, (e, r) => (e ? reject(e) : resolve(r!))),
+    );
+    assert.equal(resp.getProperties()!.toJavaScript().status, "Completed", "last known outputs kept");
+    assert.deepEqual(engine.received, [
+      {
+        severity: "info",
+        urn: URN,
+        ephemeral: false,
+        message: "rds job expired-job can no longer be queried (expired); keeping the last known outputs.",
+      },
+    ]);
+    assert.deepEqual(lines, []);
   });
 
   it("without the engine channel, lines go to stdout labelled with the resource name", async () => {

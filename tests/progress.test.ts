@@ -91,6 +91,16 @@ describe("line output (the stdout fallback)", () => {
     assert.deepEqual(lines, ["[job-waiter] orders-db: a", "[job-waiter] orders-db: b", "[job-waiter] c"]);
   });
 
+  it("a write that throws does not fail the wait", () => {
+    const out = lineOutput(() => {
+      throw new Error("EPIPE");
+    }, "db");
+    assert.doesNotThrow(() => {
+      out.status("a");
+      out.final("b");
+    });
+  });
+
   it("labels a reporter's lines when given a label and no output", () => {
     const lines: string[] = [];
     const report = createProgressReporter({
