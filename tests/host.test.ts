@@ -7,8 +7,8 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { clearTokenCache } from "../provider/auth/authenticator";
 import { connectEngineLog } from "../provider/engine-log";
+import { createHostProvider, type HostProvider } from "../provider/host";
 import { currentHostCall, type HostCall, installHostHooks } from "../provider/host-hooks";
-import { createHostProvider, type HostProvider } from "../provider/index";
 import { type Simulator, startSimulator } from "../simulator";
 import { engineRpcModules, type FakeEngine, type ReceivedLog, startFakeEngine } from "./support/fake-engine";
 
