@@ -1,14 +1,59 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { signRequest } from "../provider/auth/signer";
+import { parseJobResponse } from "../provider/schemas";
 import type { Service } from "../provider/services";
-import { type Simulator, SimulatorAdmin, startSimulator } from "../simulator";
+import {
+  type AdminApi,
+  type AdminJobView,
+  type AsyncAdminApi,
+  type JobSpec,
+  type Simulator,
+  SimulatorAdmin,
+  type SimulatorOptions,
+  startSimulator,
+} from "../simulator";
 import { realisticProgress, stateAt } from "../simulator/jobs";
 import { RequestLog } from "../simulator/log";
 
 type Json = Record<string, unknown>;
 type How = "aksk" | "temp" | "token" | "none";
+
+// Huawei's own SDK signer: an implementation of the signing spec that shares nothing with the simulator.
+interface SdkRequest {
+  endpoint: string;
+  method: string;
+  headers: Record<string, string>;
+  queryParams?: Record<string, string>;
+}
+const { AKSKSigner } = require("@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner") as {
+  AKSKSigner: {
+    sign(r: SdkRequest, c: { getAk(): string; getSk(): string }): Record<string, string>;
+  };
+};
+
+interface SeedExample {
+  seed: string;
+  service: Service;
+  example: string;
+  text: string;
+}
+// The JSON examples of the five seed documents (../shared/seeds), verbatim.
+const SEEDS: SeedExample[] = JSON.parse(
+  readFileSync(join(__dirname, "../../tests/fixtures/seed-examples.json"), "utf8"),
+) as SeedExample[];
+
+/** `2021-07-12T09:22:04+0800` → ms, without the simulator's formatter. */
+const wireMs = (s: string) => Date.parse(`${s.slice(0, 22)}:${s.slice(22)}`);
+
+/** `YYYYMMDDTHHMMSSZ`, built independently of every signer. */
+const sdkDate = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 
 describe("simulator", function () {
   this.timeout(20_000);
@@ -16,11 +61,15 @@ describe("simulator", function () {
   let t = START;
   const clock = () => t;
   let sim: Simulator;
-  before(async () => {
-    sim = await startSimulator({ now: clock, tokenTtlMs: 3600_000 });
-  });
-  after(() => sim.close());
-  afterEach(() => sim.setGatewayLimit(undefined));
+  // A fresh simulator and clock per test: no test sees another's jobs, faults, limits, tokens or log.
+  const fresh = async (opts: SimulatorOptions = {}) => {
+    await sim?.close();
+    t = START;
+    sim = await startSimulator({ now: clock, tokenTtlMs: 3600_000, ...opts });
+    return sim;
+  };
+  beforeEach(() => fresh());
+  afterEach(() => sim.close());
 
   const jobsUrl = (service: string, jobId?: string, project = sim.credentials.projectId) =>
     `${sim.url}/${service}/v3/${project}/jobs${jobId === undefined ? "" : `?id=${encodeURIComponent(jobId)}`}`;
@@ -75,6 +124,325 @@ describe("simulator", function () {
       },
       scope: { project: over.project ?? { name: sim.credentials.region } },
     },
+  });
+
+  describe("independence", () => {
+    it("simulator/ imports only node builtins, zod and its own modules (never provider/)", () => {
+      const checked: string[] = [];
+      for (const [dir, ext] of [
+        [join(__dirname, "../../simulator"), ".ts"],
+        [join(__dirname, "../simulator"), ".js"],
+      ] as const) {
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith(".d.ts"))) {
+          const src = readFileSync(join(dir, file), "utf8");
+          for (const m of src.matchAll(/(?:\bfrom|\bimport|\brequire\s*\()\s*["']([^"']+)["']/g)) {
+            const spec = m[1]!;
+            checked.push(spec);
+            assert.ok(
+              spec.startsWith("node:") || spec === "zod" || /^\.\/[\w-]+$/.test(spec),
+              `${dir}/${file} imports ${spec}`,
+            );
+          }
+        }
+      }
+      assert.ok(checked.length >= 60, `only ${checked.length} imports found: the scan is broken`);
+      assert.ok(checked.includes("./services") && checked.includes("node:crypto"));
+    });
+  });
+
+  describe("the seed documents' examples, replayed", () => {
+    // Each example becomes a job with the example's id, name, instance, entities and times; the simulator's
+    // answer must then be the example itself, byte for byte after JSON parsing, key order included.
+    for (const ex of SEEDS) {
+      it(`${ex.seed.slice(0, 3)} ${ex.service}: ${ex.example}`, async () => {
+        const expected = (JSON.parse(ex.text) as { job: Json }).job;
+        const created = wireMs(String(expected.created));
+        t = created;
+        const status = String(expected.status);
+        const progressField = ex.service === "rds" ? "process" : "progress";
+        const progress = String(expected[progressField]);
+        const spec: JobSpec = {
+          service: ex.service,
+          id: String(expected.id),
+          name: String(expected.name),
+          instance: expected.instance as { id: string; name: string },
+          ...(expected.entities !== undefined ? { entities: expected.entities as Json } : {}),
+          ...(status === "Failed" ? { outcome: "Failed", failReason: String(expected.fail_reason) } : {}),
+          durationMs: expected.ended !== undefined ? wireMs(String(expected.ended)) - created : 100_000,
+          progress: "linear",
+        };
+        if (status === "Running") {
+          // Linear progress over 100 s: the example's percentage is reached that many seconds in.
+          spec.durationMs = 100_000;
+          sim.createJob(spec);
+          t = created + Number.parseInt(progress, 10) * 1_000;
+        } else {
+          sim.createJob(spec);
+          t = created + spec.durationMs!;
+        }
+        const actual = await job(ex.service, String(expected.id));
+        // Seed 004's "Task being executed" is Completed with process "60% "; a finished job says "".
+        const inconsistent = status !== "Running" && progress.trim() !== "";
+        const want = inconsistent ? { ...expected, [progressField]: "" } : expected;
+        assert.equal(JSON.stringify(actual), JSON.stringify(want));
+      });
+    }
+
+    it("covers every service and every status the documents show", () => {
+      const seen = new Set(
+        SEEDS.map((e) => `${e.service} ${(JSON.parse(e.text) as { job: Json }).job.status}`),
+      );
+      for (const s of [
+        "dds Running",
+        "dds Completed",
+        "dds Failed",
+        "gaussdb Completed",
+        "rds Completed",
+        "rds Failed",
+      ])
+        assert.ok(seen.has(s), s);
+    });
+  });
+
+  describe("generated jobs have the seed documents' shapes", () => {
+    /** A field's kind: names, types, presence and formats, without the values. */
+    const kind = (v: unknown): unknown => {
+      if (v === null) return "null";
+      if (typeof v !== "string") return Array.isArray(v) ? "array" : typeof v;
+      if (v === "") return "empty";
+      const time = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d{4})$/.exec(v);
+      if (time) return `time${time[1]}`;
+      if (/^\d{1,2}% ?$/.test(v)) return "percent";
+      const instance = /^[0-9a-f]{32}(in\d\d)$/.exec(v);
+      if (instance) return `instance-id ${instance[1]}`;
+      if (/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(v)) return "uuid";
+      return "text";
+    };
+    const shape = (job: Json) =>
+      Object.entries(job).map(([k, v]) => {
+        if (k === "instance") return [k, Object.entries(v as Json).map(([ik, iv]) => [ik, kind(iv)])];
+        return [k, k === "entities" ? kind(v) : kind(v)];
+      });
+    /** The documents' rule for the state-dependent fields (every seed's parameter table). */
+    const documented = (service: Service, status: string): unknown => {
+      const sameService = SEEDS.filter((e) => e.service === service).map(
+        (e) => (JSON.parse(e.text) as { job: Json }).job,
+      );
+      // A well-formed example of the service (uuid id), preferably with the same status.
+      const base =
+        sameService.find(
+          (j) => j.status === status && kind(j.id) === "uuid" && j.name === String(j.name).trim(),
+        ) ?? sameService.find((j) => kind(j.id) === "uuid")!;
+      const progressField = "process" in base ? "process" : "progress";
+      const fixed: Json = { ...base, status };
+      fixed[progressField] = status === "Running" ? "9%" : "";
+      if (status === "Failed") fixed.fail_reason = "reason";
+      else if (base.fail_reason !== undefined) fixed.fail_reason = null;
+      const ordered: Json = {};
+      // fail_reason, where sent, comes last in every example.
+      for (const [k, v] of Object.entries(fixed)) if (k !== "fail_reason") ordered[k] = v;
+      if (fixed.fail_reason !== undefined) ordered.fail_reason = fixed.fail_reason;
+      return shape(ordered);
+    };
+
+    for (const service of ["dds", "gaussdb", "rds"] as const) {
+      for (const status of ["Running", "Completed", "Failed"] as const) {
+        it(`${service} ${status}`, async () => {
+          const { id } = sim.createJob({
+            service,
+            id: "5cbb8a90-2253-4cff-8a13-49aa8f31dfb5",
+            durationMs: 100_000,
+            ...(status === "Failed" ? { outcome: "Failed" } : {}),
+          });
+          t += status === "Running" ? 40_000 : 100_000;
+          const actual = await job(service, id);
+          assert.deepEqual(shape(actual), documented(service, status));
+        });
+      }
+    }
+  });
+
+  describe("the provider's parser reads what the simulator sends (catches a wrong service table entry)", () => {
+    for (const service of ["dds", "gaussdb", "rds"] as const) {
+      it(service, async () => {
+        const { id } = sim.createJob({ service, durationMs: 100_000, progress: "linear" });
+        const seen: Array<number | undefined> = [];
+        for (const at of [41_000, 60_000]) {
+          t = START + at;
+          const r = parseJobResponse(service, { job: await job(service, id) });
+          assert.ok(r.ok);
+          assert.equal(r.observed.job.status, "Running");
+          seen.push(r.observed.job.progress);
+        }
+        assert.deepEqual(seen, [41, 60]);
+        sim.finishJob(id, "Failed", "disk full");
+        const r = parseJobResponse(service, { job: await job(service, id) });
+        assert.ok(r.ok);
+        assert.equal(r.observed.job.failReason, "disk full");
+        assert.equal(r.observed.job.progress, undefined);
+      });
+    }
+  });
+
+  describe("AK/SK verification against Huawei's SDK signer", () => {
+    const VALUES = [
+      "plain-id",
+      "with space",
+      "plus+and&amp=eq",
+      "ünïcödé 中文",
+      "tilde~dot.dash-under_",
+      "!*'()",
+    ];
+
+    const sdkSigned = (service: string, id: string, extra: Record<string, string> = {}) => {
+      const c = sim.credentials;
+      const headers = AKSKSigner.sign(
+        {
+          endpoint: `${sim.url}/${service}/v3/${c.projectId}/jobs`,
+          method: "GET",
+          headers: { "X-Sdk-Date": sdkDate(t), ...extra },
+          queryParams: { id },
+        },
+        { getAk: () => c.accessKey, getSk: () => c.secretKey },
+      );
+      // fetch sends the same Host itself and refuses to be given one.
+      delete headers.host;
+      return headers;
+    };
+
+    for (const [i, id] of VALUES.entries()) {
+      it(`accepts the SDK's signature: id ${JSON.stringify(id)}`, async () => {
+        sim.createJob({ service: "rds", id });
+        const headers = sdkSigned("rds", id, { "X-Project-Id": sim.credentials.projectId });
+        // The same value sent as %20 and as a form's +: both decode to what was signed.
+        const query = i % 2 === 0 ? encodeURIComponent(id) : new URLSearchParams({ id }).toString().slice(3);
+        const url = `${jobsUrl("rds")}?id=${query}`;
+        const r = await call(url, headers);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal((r.body.job as Json).id, id);
+      });
+    }
+
+    it("rejects what the SDK signed once anything signed changes", async () => {
+      const id = sim.createJob({ service: "dds" }).id;
+      const good = sdkSigned("dds", id, { "X-Project-Id": sim.credentials.projectId });
+      assert.equal((await call(jobsUrl("dds", id), good)).status, 200);
+      const other = sim.createJob({ service: "dds" }).id;
+      const variants: Array<[string, string, Record<string, string>]> = [
+        ["other query", jobsUrl("dds", other), good],
+        ["other service path", jobsUrl("rds", id), good],
+        ["other signed header value", jobsUrl("dds", id), { ...good, "X-Project-Id": "f".repeat(32) }],
+        ["other date", jobsUrl("dds", id), { ...good, "X-Sdk-Date": sdkDate(t + 1_000) }],
+        [
+          "other signature",
+          jobsUrl("dds", id),
+          {
+            ...good,
+            Authorization: good.Authorization!.replace(
+              /Signature=(.)/,
+              (_, c) => `Signature=${c === "0" ? "1" : "0"}`,
+            ),
+          },
+        ],
+      ];
+      for (const [what, url, headers] of variants) {
+        const r = await call(url, headers);
+        assert.equal(r.status, 401, what);
+        assert.equal(r.body.error_code, "APIGW.0301", what);
+      }
+    });
+  });
+
+  describe("admin API: one interface, in process and over HTTP", () => {
+    const asAsync = (api: AdminApi): AsyncAdminApi =>
+      Object.fromEntries(
+        Object.entries(api).map(([k, f]) => [
+          k,
+          async (...a: unknown[]) => (f as (...x: unknown[]) => unknown)(...a),
+        ]),
+      ) as unknown as AsyncAdminApi;
+
+    /** The same script against either implementation; returns what it saw. */
+    const script = async (admin: AsyncAdminApi) => {
+      const trace: unknown[] = [];
+      trace.push((await admin.credentials()).projectId === sim.credentials.projectId);
+      const { id } = await admin.createJob({ service: "gaussdb", id: "g-1", durationMs: 10_000 });
+      trace.push(
+        await admin.createJobs([
+          { service: "rds", id: "r-1" },
+          { service: "dds", id: "d-1" },
+        ]),
+      );
+      await assert.rejects(
+        async () =>
+          admin.createJobs([
+            { service: "rds", id: "r-2" },
+            { service: "rds", durationMs: -1 },
+          ]),
+        /durationMs/,
+      );
+      trace.push(await admin.describeJob("r-2"), "nothing of a bad batch is created");
+      trace.push(await admin.describeJob(id));
+      t += 5_000;
+      await admin.finishJob(id, "Failed", "stopped");
+      trace.push(await admin.describeJob(id));
+      await admin.forgetJob("r-1");
+      trace.push((await admin.describeJob("r-1"))?.forgotten);
+      trace.push(await admin.describeJob("nope"));
+      await assert.rejects(async () => admin.finishJob("nope"), /no job/);
+      await assert.rejects(async () => admin.forgetJob("nope"), /no job/);
+      await assert.rejects(async () => admin.createJob({ service: "dds", durationMs: -5 }), /durationMs/);
+      await assert.rejects(async () => admin.injectFault({ status: 99, count: 1 }), /status/);
+      await admin.clearRequests();
+      await admin.injectFault({ status: 502, count: 1 });
+      trace.push((await get("dds", "d-1")).status);
+      await admin.setGatewayLimit({ ratePerSecond: 1, burst: 1 });
+      trace.push((await get("dds", "d-1")).status, (await get("dds", "d-1")).status);
+      await admin.setGatewayLimit(undefined);
+      const token = sim.issueToken();
+      trace.push((await get("dds", "d-1", "token", token)).status);
+      await admin.revokeTokens();
+      trace.push((await get("dds", "d-1", "token", token)).status);
+      trace.push((await admin.requests({ jobId: "d-1" })).map((r) => [r.status, r.auth, r.errorCode ?? ""]));
+      await admin.clearRequests();
+      trace.push(await admin.requests());
+      return trace;
+    };
+
+    it("the same script gives the same answers", async () => {
+      const local = await script(asAsync(sim.admin));
+      await fresh({ credentials: { projectId: sim.credentials.projectId } });
+      const remote = await script(new SimulatorAdmin(`${sim.url}/`));
+      assert.deepEqual(remote, local);
+      assert.equal(local[0], true);
+      assert.equal(local[2], undefined);
+      const [view, finished] = local.slice(4, 6) as [AdminJobView, AdminJobView];
+      assert.deepEqual([view.service, view.visible, view.job.status], ["gaussdb", true, "Running"]);
+      assert.deepEqual([finished.job.status, finished.job.fail_reason], ["Failed", "stopped"]);
+      assert.equal(local[6], true, "forgotten");
+      assert.equal(local[7], undefined, "unknown job");
+      assert.deepEqual(local.slice(8, 13), [502, 200, 429, 200, 401]);
+    });
+
+    it("the simulator's own methods are the admin API's", async () => {
+      const { id } = sim.createJob({ service: "rds", durationMs: 600_000 });
+      sim.finishJob(id);
+      assert.equal(sim.admin.describeJob(id)?.job.status, "Completed");
+      assert.deepEqual(sim.admin.credentials(), sim.credentials);
+    });
+
+    it("HTTP: bad JSON 400, unknown route 404, finish body checked", async () => {
+      const raw = await fetch(`${sim.url}/_admin/jobs`, { method: "POST", body: "{not json" });
+      assert.equal(raw.status, 400);
+      assert.equal((await fetch(`${sim.url}/_admin/nothing`)).status, 404);
+      const { id } = sim.createJob({ service: "dds" });
+      const finish = await fetch(`${sim.url}/_admin/jobs/${id}/finish`, {
+        method: "POST",
+        body: JSON.stringify({ outcome: "Done" }),
+      });
+      assert.equal(finish.status, 400);
+      assert.match(await finish.text(), /outcome/);
+    });
   });
 
   describe("wire shapes (as in the seed documents)", () => {
@@ -510,11 +878,34 @@ describe("simulator", function () {
       const r = await get("dds", dds);
       assert.equal(r.status, 500);
       assert.deepEqual(r.body, { code: "X.1", message: "boom" });
-      sim.injectFault({ status: 200, count: 1, latencyMs: 150 });
-      const t0 = performance.now();
-      assert.equal((await get("rds", id)).status, 200);
-      assert.ok(performance.now() - t0 >= 140, "delayed");
       assert.throws(() => sim.injectFault({ status: 99, count: 1 }), /status/);
+    });
+
+    it("latency: the answer waits for the injected sleep", async () => {
+      let entered!: (ms: number) => void;
+      const sleeping = new Promise<number>((resolve) => {
+        entered = resolve;
+      });
+      let wake!: () => void;
+      await fresh({
+        sleep: (ms) => {
+          entered(ms);
+          return new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        },
+      });
+      const id = sim.createJob({ service: "rds" }).id;
+      sim.injectFault({ status: 200, count: 1, latencyMs: 150 });
+      let answered = false;
+      const pending = get("rds", id).then((r) => {
+        answered = true;
+        return r;
+      });
+      assert.equal(await sleeping, 150);
+      assert.equal(answered, false);
+      wake();
+      assert.equal((await pending).status, 200, "then the request proceeds normally");
     });
 
     it("over the gateway limit → 429 APIGW.0308; refills on the clock", async () => {
@@ -573,45 +964,6 @@ describe("simulator", function () {
       );
       log.clear();
       assert.equal(log.list().length, 0);
-    });
-
-    it("drives everything over HTTP with SimulatorAdmin", async () => {
-      const admin = new SimulatorAdmin(`${sim.url}/`);
-      assert.deepEqual(await admin.credentials(), sim.credentials);
-      const { id } = await admin.createJob({ service: "gaussdb", durationMs: 1_000 });
-      const many = await admin.createJobs([{ service: "rds" }, { service: "dds", id: "fixed-id" }]);
-      assert.equal(many.length, 2);
-      assert.equal(many[1]!.id, "fixed-id");
-      const view = await admin.describeJob(id);
-      assert.equal(view.service, "gaussdb");
-      assert.equal(view.visible, true);
-      assert.equal(view.job.status, "Running");
-      await admin.clearRequests();
-      assert.equal((await get("gaussdb", id)).status, 200);
-      const log = await admin.requests({ jobId: id });
-      assert.equal(log.length, 1);
-      assert.equal(log[0]!.auth, "aksk");
-      await admin.forgetJob(id);
-      assert.equal((await get("gaussdb", id)).body.error_code, "DBS.200543");
-      assert.equal((await admin.describeJob(id)).forgotten, true);
-      await admin.injectFault({ status: 502, count: 1 });
-      const f = await get("rds", many[0]!.id);
-      assert.equal(f.status, 502);
-      assert.equal(f.body.error_code, "APIGW.0202");
-      await admin.setGatewayLimit({ ratePerSecond: 1, burst: 1 });
-      assert.equal((await get("rds", many[0]!.id)).status, 200);
-      assert.equal((await get("rds", many[0]!.id)).status, 429);
-      await admin.setGatewayLimit(undefined);
-      const token = sim.issueToken();
-      await admin.revokeTokens();
-      assert.equal((await get("rds", many[0]!.id, "token", token)).status, 401);
-      await admin.clearRequests();
-      assert.deepEqual(await admin.requests(), []);
-      await assert.rejects(admin.createJob({ service: "dds", durationMs: -5 }), /HTTP 400.*durationMs/s);
-      await assert.rejects(admin.describeJob("nope"), /HTTP 404/);
-      await assert.rejects(admin.forgetJob("nope"), /HTTP 404/);
-      const raw = await fetch(`${sim.url}/_admin/jobs`, { method: "POST", body: "{not json" });
-      assert.equal(raw.status, 400);
     });
   });
 
