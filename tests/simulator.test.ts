@@ -17,6 +17,14 @@ import {
 } from "../simulator";
 import { realisticProgress, stateAt } from "../simulator/jobs";
 import { RequestLog } from "../simulator/log";
+import {
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  parseSdkDate,
+  percentEncode,
+  verifyRequest,
+} from "../simulator/signature";
 
 type Json = Record<string, unknown>;
 type How = "aksk" | "temp" | "token" | "none";
@@ -350,6 +358,60 @@ describe("simulator", function () {
         assert.equal(r.status, 401, what);
         assert.equal(r.body.error_code, "APIGW.0301", what);
       }
+    });
+  });
+
+  describe("signature verifier, piece by piece (job-api.md section 3)", () => {
+    it("percent-encoding keeps only A-Z a-z 0-9 - _ . ~, upper-case %XX per UTF-8 byte", () => {
+      assert.equal(percentEncode("aZ09-_.~"), "aZ09-_.~");
+      assert.equal(percentEncode("a b+c/d*é"), "a%20b%2Bc%2Fd%2A%C3%A9");
+    });
+
+    it("canonical URI: segments re-encoded from the wire, a / appended when missing", () => {
+      assert.equal(canonicalUri("/v3/p/jobs"), "/v3/p/jobs/");
+      assert.equal(canonicalUri("/v3/p/jobs/"), "/v3/p/jobs/");
+      assert.equal(canonicalUri("/v3/a%20b/c%2a"), "/v3/a%20b/c%2A/");
+    });
+
+    it("canonical query: sorted by key then value, empty for none", () => {
+      assert.equal(canonicalQuery(""), "");
+      assert.equal(canonicalQuery("b=2&a=z&a=y&c"), "a=y&a=z&b=2&c=");
+      assert.equal(canonicalQuery("id=a+b%20c"), "id=a%20b%20c");
+    });
+
+    it("canonical request: six lines, the header block ending in an empty line, empty-body hash", () => {
+      const c = canonicalRequest(
+        {
+          method: "get",
+          target: "/v3/p/jobs?id=x",
+          headers: { host: "h", "x-sdk-date": " 20261123T080000Z " },
+        },
+        ["host", "x-sdk-date"],
+      );
+      assert.equal(
+        c,
+        "GET\n/v3/p/jobs/\nid=x\nhost:h\nx-sdk-date:20261123T080000Z\n\nhost;x-sdk-date\n" +
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+      );
+    });
+
+    it("dates: YYYYMMDDTHHMMSSZ only, within 15 minutes", () => {
+      assert.equal(parseSdkDate("20261123T080000Z"), Date.parse("2026-11-23T08:00:00Z"));
+      for (const bad of ["20261332T080000Z", "20261123T250000Z", "2026-11-23T08:00:00Z", ""])
+        assert.equal(parseSdkDate(bad), undefined, bad);
+      const headers = { authorization: "SDK-HMAC-SHA256 Access=A, SignedHeaders=x-sdk-date, Signature=00" };
+      const at = (d: string, now: number) =>
+        verifyRequest(
+          { method: "GET", target: "/", headers: { ...headers, "x-sdk-date": d } },
+          () => "s",
+          now,
+        );
+      const now = Date.parse("2026-11-23T08:00:00Z");
+      assert.deepEqual(at("20261123T081600Z", now), {
+        ok: false,
+        reason: "X-Sdk-Date is more than 15 minutes off the gateway's clock",
+      });
+      assert.deepEqual(at("20261123T081400Z", now), { ok: false, reason: "signature mismatch" });
     });
   });
 
