@@ -156,6 +156,24 @@ describe("simulator", function () {
       assert.ok(checked.length >= 60, `only ${checked.length} imports found: the scan is broken`);
       assert.ok(checked.includes("./services") && checked.includes("node:crypto"));
     });
+    it("simulator/ has no import cycle", () => {
+      const dir = join(__dirname, "../../simulator");
+      const graph = new Map<string, string[]>();
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+        const src = readFileSync(join(dir, file), "utf8");
+        const deps = [...src.matchAll(/\bfrom\s*["']\.\/([\w-]+)["']/g)].map((m) => `${m[1]}.ts`);
+        graph.set(file, deps);
+      }
+      const done = new Set<string>();
+      const visit = (file: string, trail: string[]) => {
+        assert.ok(!trail.includes(file), `import cycle: ${[...trail, file].join(" → ")}`);
+        if (done.has(file)) return;
+        for (const dep of graph.get(file) ?? []) visit(dep, [...trail, file]);
+        done.add(file);
+      };
+      for (const file of graph.keys()) visit(file, []);
+      assert.ok((graph.get("server.ts") ?? []).length >= 5, "the scan found server.ts's imports");
+    });
   });
 
   describe("the seed documents' examples, replayed", () => {
