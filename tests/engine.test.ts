@@ -10,7 +10,7 @@ import {
   pulumiBin,
   resourcesOfType,
   type Stack,
-} from "./engine/harness";
+} from "./support/engine-harness";
 
 interface Diag {
   urn?: string;
