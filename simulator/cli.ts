@@ -4,8 +4,9 @@
  * itself after --exit-after seconds. Prints one machine-readable line, `SIMULATOR_URL=http://127.0.0.1:PORT`,
  * for scripts. The command line is parsed by the package's CLI (cli/args.ts); this file serves.
  */
-import { SERVICES } from "../provider/services";
+
 import { startSimulator } from "./server";
+import { SIM_SERVICES } from "./services";
 
 export interface ServeOptions {
   port?: number;
@@ -24,7 +25,7 @@ export async function serveSimulator(opts: ServeOptions = {}): Promise<void> {
     [
       `Job simulator (DDS, GaussDB and RDS task centers) listening on ${sim.url} (loopback only)`,
       "",
-      ...SERVICES.map((s) => `  ${s.padEnd(8)} endpoint  ${sim.endpoint(s)}`),
+      ...SIM_SERVICES.map((s) => `  ${s.padEnd(8)} endpoint  ${sim.endpoint(s)}`),
       `  iam      endpoint  ${sim.iamEndpoint}`,
       "",
       "Throwaway credentials, valid only for this simulator while it runs:",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../simulator";
-import { engineTestsEnabled, makeProgram, newStack, pulumiBin, type Stack } from "./engine/harness";
+import { engineTestsEnabled, makeProgram, newStack, pulumiBin, type Stack } from "./support/engine-harness";
 
 // Real `pulumi up` for what only the engine can show: the plain-text credential guard's warning, and
 // `JobWaiter.get` (a ReadResource of a dynamic resource).

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Simulator, startSimulator } from "../simulator";
-import { engineTestsEnabled, pulumiBin } from "./engine/harness";
+import { engineTestsEnabled, pulumiBin } from "./support/engine-harness";
 
 // Every example runs from a fresh clone exactly as its README says: the test copies what a clone has (the
 // tracked and unignored files, no node_modules, no dist), takes the README's simulator block, fills in only

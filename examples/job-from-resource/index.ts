@@ -63,6 +63,7 @@ const appConfigProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 class AppConfig extends pulumi.dynamic.Resource {
+  declare readonly databaseUrl: pulumi.Output<string | undefined>;
   declare readonly configuredAt: pulumi.Output<string>;
   constructor(name: string, args: Record<string, pulumi.Input<unknown>>) {
     super(appConfigProvider, name, { ...args, configuredAt: undefined });
