@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+} from "node:fs";
+import { homedir, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { type Simulator, startSimulator } from "../simulator";
 import { engineTestsEnabled, pulumiBin } from "./support/engine-harness";
@@ -80,7 +89,12 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     const work: string[] = [];
     const rootStepsDone = new Set<string>();
 
+    // `pulumi login --local` creates an empty ~/.pulumi in the real home (see PULUMI_BACKEND_URL below).
+    const realDotPulumi = join(userInfo().homedir, ".pulumi");
+    let hadDotPulumi = true;
+
     before(async () => {
+      hadDotPulumi = existsSync(realDotPulumi);
       bin = pulumiBin();
       sim = await startSimulator();
       // What `git clone` gives: tracked files plus new ones not ignored (so uncommitted work is tested too).
@@ -103,6 +117,9 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     after(async () => {
       for (const d of work) rmSync(d, { recursive: true, force: true });
       await sim?.close();
+      if (!hadDotPulumi && existsSync(realDotPulumi) && readdirSync(realDotPulumi).length === 0) {
+        rmdirSync(realDotPulumi);
+      }
     });
 
     const envFor = (home: string): NodeJS.ProcessEnv => ({
