@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { SERVICES } from "../provider/services";
+import { parseSimulatorArgs } from "../simulator/cli";
 
 export const PROGRAM = "pulumi-job-waiter";
 
@@ -117,12 +118,6 @@ const WAIT_OPTIONS = {
   "max-poll-interval": { type: "string" },
 } as const;
 
-const SIMULATOR_OPTIONS = {
-  port: { type: "string" },
-  "exit-after": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
 /** parseArgs with its terse errors ("Unknown option '--x'") turned into ones that say what to do. */
 function parse(
   command: Command,
@@ -216,30 +211,26 @@ function parseJobCommand(
 }
 
 function parseSimulator(argv: string[]): SimulatorCommandArgs | { command: "help"; text: string } {
-  const { values, positionals } = parse("simulator", argv, SIMULATOR_OPTIONS);
-  if (values.help) return { command: "help", text: HELP.simulator };
-  if (positionals.length > 0) {
-    throw new UsageError(`simulator: unexpected argument ${JSON.stringify(positionals[0])}.`, "simulator");
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(
-      `simulator: --port ${JSON.stringify(values.port)} is not a port; use a number from 0 to 65535 (0: any free port).`,
-      "simulator",
-    );
-  }
-  const out: SimulatorCommandArgs = { command: "simulator", port };
-  if (values["exit-after"] !== undefined) {
-    const s = Number(values["exit-after"]);
-    if (!(s >= 0)) {
+  let parsed: ReturnType<typeof parseSimulatorArgs>;
+  try {
+    parsed = parseSimulatorArgs(argv);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const name = /'([^']+)'/.exec((err as Error).message)?.[1] ?? "";
       throw new UsageError(
-        `simulator: --exit-after ${JSON.stringify(values["exit-after"])} is not a number of seconds; use e.g. --exit-after 600.`,
+        `simulator: unknown option ${name}; the options are --port, --exit-after, --help.`,
         "simulator",
       );
     }
-    out.exitAfterSeconds = s;
+    throw new UsageError(`simulator: ${(err as Error).message}`, "simulator");
   }
-  return out;
+  if (parsed.help) return { command: "help", text: HELP.simulator };
+  return {
+    command: "simulator",
+    port: parsed.port ?? 0,
+    ...(parsed.exitAfterSeconds !== undefined ? { exitAfterSeconds: parsed.exitAfterSeconds } : {}),
+  };
 }
 
 /** Input names in validation messages, said as the flags a CLI user types. */

@@ -5,6 +5,7 @@
  * for scripts. The command line is parsed by the package's CLI (cli/args.ts); this file serves.
  */
 
+import { parseArgs } from "node:util";
 import { startSimulator } from "./server";
 import { SIM_SERVICES } from "./services";
 
@@ -61,8 +62,59 @@ export async function serveSimulator(opts: ServeOptions = {}): Promise<void> {
   });
 }
 
+/**
+ * `--port N`, `--exit-after SECONDS`, `--help`: the simulator's command line, shared by
+ * `pulumi-job-waiter simulator` and running this file directly. Throws an Error naming the fix.
+ */
+export function parseSimulatorArgs(argv: string[]): ServeOptions & { help: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      "exit-after": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}.`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(
+      `--port ${JSON.stringify(values.port)} is not a port; use a number from 0 to 65535 (0: any free port).`,
+    );
+  }
+  const out: ServeOptions & { help: boolean } = { port, help: values.help === true };
+  if (values["exit-after"] !== undefined) {
+    const s = Number(values["exit-after"]);
+    if (!(s >= 0)) {
+      throw new Error(
+        `--exit-after ${JSON.stringify(values["exit-after"])} is not a number of seconds; use e.g. --exit-after 600.`,
+      );
+    }
+    out.exitAfterSeconds = s;
+  }
+  return out;
+}
+
 if (require.main === module) {
-  // Kept for scripts that run this file directly; same grammar as `pulumi-job-waiter simulator`.
-  const { runCli } = require("../cli/main") as typeof import("../cli/main");
-  runCli(["simulator", ...process.argv.slice(2)]);
+  // Kept for scripts that run this file directly (the simulator imports nothing of the package's CLI).
+  try {
+    const opts = parseSimulatorArgs(process.argv.slice(2));
+    if (opts.help) {
+      console.log(
+        "usage: node dist/simulator/cli.js [--port N] [--exit-after SECONDS] (or: pulumi-job-waiter simulator)",
+      );
+    } else {
+      serveSimulator(opts).catch((err: unknown) => {
+        console.error(err instanceof Error ? err.message : String(err));
+        process.exitCode = 1;
+      });
+    }
+  } catch (err) {
+    console.error(
+      `${(err as Error).message}\nusage: node dist/simulator/cli.js [--port N] [--exit-after SECONDS]`,
+    );
+    process.exitCode = 1;
+  }
 }
