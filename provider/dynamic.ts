@@ -8,7 +8,7 @@ import { configSource, type SettingsSource } from "./auth/credentials";
 import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
 import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
-import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
+import { formatFailures, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
 import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "./run";
 import { preflight, SettingsError, type Target } from "./target";
@@ -153,10 +153,8 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
 
     async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
       const { inputs, failures } = validateInputs(news);
-      if (failures.length === 0) {
-        const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== UNKNOWN));
-        failures.push(...preflight(known as Partial<WaiterInputs>, sources()));
-      }
+      // Inputs not known until apply count as given: an unknown `region` is no missing region.
+      if (failures.length === 0) failures.push(...preflight(inputs, sources()));
       void olds;
       return { inputs, failures };
     },

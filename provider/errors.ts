@@ -3,6 +3,7 @@
  * request id), which credential source was used, and what to do. No credential value ever goes in.
  */
 import type { Job } from "./job";
+import { redactText, redactUrl, safeErrorArgs } from "./redact";
 import type { Service } from "./services";
 import { formatElapsed } from "./time";
 
@@ -58,8 +59,18 @@ export class JobApiError extends Error {
   readonly details: ApiErrorDetails;
 
   constructor(details: ApiErrorDetails) {
-    super(describeApiError(details), details.cause !== undefined ? { cause: details.cause } : undefined);
-    this.details = details;
+    // The raw cause (ky's TimeoutError holds the signed request and its headers) never stays on the error.
+    const [message, options] = safeErrorArgs(describeApiError(details), details.cause);
+    super(message, options);
+    this.details = {
+      ...details,
+      url: redactUrl(details.url),
+      ...(details.errorMsg !== undefined ? { errorMsg: redactText(details.errorMsg) } : {}),
+      ...(details.credentialSource !== undefined
+        ? { credentialSource: redactText(details.credentialSource) }
+        : {}),
+      ...(options ? { cause: options.cause } : {}),
+    };
   }
 
   get kind(): ApiErrorKind {
@@ -118,7 +129,7 @@ export class JobWaitError extends Error {
     readonly job?: Job,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(...safeErrorArgs(message, options?.cause));
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf } from "../http";
+import { registerSecret, safeErrorArgs } from "../redact";
 import { parseWireError } from "../schemas";
 import type { TokenFetcher } from "./authenticator";
 
@@ -14,8 +15,15 @@ const tokenBody = z.looseObject({
   }),
 });
 
+/**
+ * An IAM login that failed. Built through the redaction helper: the cause is a safe copy, never ky's
+ * HTTPError (whose `options.json` is the login body with the password).
+ */
 export class IamError extends Error {
   override readonly name = "IamError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(...safeErrorArgs(message, options?.cause));
+  }
 }
 
 /** HW_AUTH_URL / OS_AUTH_URL are usually given with their `/v3` (`https://iam.eu-de.otc.t-systems.com/v3`). */
@@ -42,6 +50,7 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
       const token = response.headers.get("x-subject-token");
       if (!token)
         throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
+      registerSecret(token);
       const parsed = tokenBody.safeParse(await response.json().catch(() => undefined));
       const expires =
         parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
