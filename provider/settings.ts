@@ -79,7 +79,9 @@ export function baseUrlSchema(example: string) {
     try {
       url = new URL(v);
     } catch {
-      ctx.addIssue({ code: "custom", message: `${shown} is not a URL; use e.g. "${example}"` });
+      // Without a parse there is no telling userinfo from host: a value with an `@` is not shown at all.
+      const what = s.includes("@") ? "the value (not shown: it contains an @)" : shown;
+      ctx.addIssue({ code: "custom", message: `${what} is not a URL; use e.g. "${example}"` });
       return z.NEVER;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
