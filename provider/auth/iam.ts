@@ -35,6 +35,8 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
   const client = createHttp(http);
   return async ({ authUrl, userName, password, domainName, scope }) => {
     const url = iamTokensUrl(authUrl);
+    // Also when called directly (not through resolveCredentials): IAM may echo what it was sent.
+    registerSecret(password);
     const project = scope.projectId ? { id: scope.projectId } : { name: scope.projectName ?? "" };
     const body = {
       auth: {
