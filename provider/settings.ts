@@ -74,14 +74,20 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 export function baseUrlSchema(example: string) {
   return z.string().transform((s, ctx) => {
     const v = s.trim();
-    const shown = quote(redactUrl(s));
+    // Without a parse there is no telling userinfo from host: a value with an `@` is then not shown at all.
+    const shown =
+      URL.canParse(v) || !s.includes("@") ? quote(redactUrl(s)) : "the value (not shown: it contains an @)";
+    // The URL parser drops control characters and spaces at the ends, but the jobs path is appended to the
+    // text as given, where one would make every request an "Invalid URL": refuse them up front.
+    if (/\s/.test(v) || hasControl(v)) {
+      ctx.addIssue({ code: "custom", message: `${shown} contains a space or control character; remove it` });
+      return z.NEVER;
+    }
     let url: URL;
     try {
       url = new URL(v);
     } catch {
-      // Without a parse there is no telling userinfo from host: a value with an `@` is not shown at all.
-      const what = s.includes("@") ? "the value (not shown: it contains an @)" : shown;
-      ctx.addIssue({ code: "custom", message: `${what} is not a URL; use e.g. "${example}"` });
+      ctx.addIssue({ code: "custom", message: `${shown} is not a URL; use e.g. "${example}"` });
       return z.NEVER;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {

@@ -94,6 +94,12 @@ describe("input validation (check)", () => {
     ],
     ["endpoint with query", { ...good, endpoint: "https://rds.example.com/?x=1" }, "endpoint", /query/],
     ["endpoint ftp", { ...good, endpoint: "ftp://rds.example.com" }, "endpoint", /https/],
+    [
+      "endpoint with a control character the URL parser would drop",
+      { ...good, endpoint: "https://rds.example.com\u0000" },
+      "endpoint",
+      /control character/,
+    ],
     ["timeout garbage", { ...good, timeout: "ten minutes" }, "timeout", /not a duration/],
     ["timeout negative", { ...good, timeout: -1 }, "timeout", /positive/],
     ["timeout too long", { ...good, timeout: "200h" }, "timeout", /limit/],
