@@ -64,6 +64,32 @@ export function redactUrl(url: string): string {
   return redactText(url);
 }
 
+/**
+ * A plain JSON-able value (a job, validation failures) with every string redacted, for the public fields of
+ * an error. What cannot go through JSON is dropped rather than kept unredacted.
+ */
+export function redactJson<T>(value: T): T | undefined {
+  try {
+    const text = JSON.stringify(value);
+    const redacted = redactText(text);
+    // Nothing to hide (the usual case): the value itself, so callers keep its identity.
+    return redacted === text ? value : (JSON.parse(redacted) as T);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Errors built through this module (the package's own types): already safe, so kept as causes as they are. */
+const REDACTED_ERRORS = new WeakSet<Error>();
+
+/**
+ * Declare an error safe after its constructor redacted its message, cause and public fields: it is then kept
+ * as a cause by identity (`err.cause instanceof JobApiError` still holds), not rebuilt.
+ */
+export function markRedacted(err: Error): void {
+  REDACTED_ERRORS.add(err);
+}
+
 /** System-error fields worth keeping on a cause (from Node's net/dns errors); all plain values. */
 const KEPT_FIELDS = ["code", "errno", "syscall", "hostname", "address", "port"] as const;
 const MAX_CAUSE_DEPTH = 5;
@@ -74,6 +100,7 @@ const MAX_CAUSE_DEPTH = 5;
  */
 export function safeCause(cause: unknown, depth = 0): Error | undefined {
   if (cause === undefined || cause === null) return undefined;
+  if (cause instanceof Error && REDACTED_ERRORS.has(cause)) return cause;
   if (depth >= MAX_CAUSE_DEPTH) return new Error("(further causes omitted)");
   if (!(cause instanceof Error)) {
     return new Error(
@@ -106,9 +133,4 @@ export function safeCause(cause: unknown, depth = 0): Error | undefined {
 export function safeErrorArgs(message: string, cause?: unknown): [string, { cause: Error } | undefined] {
   const c = safeCause(cause);
   return [redactText(message), c ? { cause: c } : undefined];
-}
-
-/** Redact an error's own message and stack after construction (for subclasses whose name came late). */
-export function redactStack(err: Error): void {
-  if (typeof err.stack === "string") err.stack = redactText(err.stack);
 }

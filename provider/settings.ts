@@ -8,20 +8,11 @@
  */
 import { z } from "zod";
 import type { SettingKey, SettingsSource } from "./auth/credentials";
-import { redactUrl, safeErrorArgs } from "./redact";
+import { SettingsError } from "./errors";
+import { redactUrl } from "./redact";
 import { CLOUDS, type Cloud, REGION_PATTERN } from "./services";
 
-/** A setting that is wrong or missing; `property` is what `check` reports it against. */
-export class SettingsError extends Error {
-  override readonly name: string = "SettingsError";
-  constructor(
-    readonly property: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(...safeErrorArgs(message, options?.cause));
-  }
-}
+export { SettingsError };
 
 export const quote = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
 

@@ -7,6 +7,7 @@ import { type Credentials, resolveCredentials, type SettingsSource } from "./aut
 import { createTokenFetcher } from "./auth/iam";
 import { JobClient } from "./client";
 import { parseDuration } from "./duration";
+import { SettingsError } from "./errors";
 import type { HttpOptions } from "./http";
 import type { WaiterInputs } from "./inputs";
 import {
@@ -17,7 +18,7 @@ import {
   type Service,
   serviceBaseUrl,
 } from "./services";
-import { SettingsError, settingFrom } from "./settings";
+import { settingFrom } from "./settings";
 import { DEFAULT_NOT_FOUND_GRACE_MS } from "./waiter";
 
 export interface Target {

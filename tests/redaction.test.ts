@@ -13,7 +13,15 @@ import { CredentialsError, envSources, resolveCredentials } from "../provider/au
 import { createTokenFetcher, IamError } from "../provider/auth/iam";
 import { JobClient } from "../provider/client";
 import { createJobWaiterProvider } from "../provider/dynamic";
-import { type ApiErrorKind, JobApiError, JobWaitError } from "../provider/errors";
+import {
+  type ApiErrorKind,
+  errorForOutcome,
+  InvalidInputError,
+  JobApiError,
+  JobWaitError,
+  JobWaiterError,
+  PartialFailureError,
+} from "../provider/errors";
 import { EndpointGate } from "../provider/gate";
 import { clearSecrets, redactText, registerSecret } from "../provider/redact";
 import { SettingsError } from "../provider/settings";
@@ -159,11 +167,68 @@ describe("redaction: no credential in any error the package throws", function ()
   }
 
   it("JobWaitError with secrets in message and cause", () => {
-    const e = new JobWaitError(`timed out; last error ${S.secretKey}`, "timeout", "dds", "j", undefined, {
+    const e = new JobWaitError("timeout", `timed out; last error ${S.secretKey}`, {
+      service: "dds",
+      jobId: "j",
       cause: kyLikeError(),
     });
     assertNoSecret(e, "JobWaitError");
     assert.equal(e.kind, "timeout");
+  });
+
+  it("JobWaiterError, InvalidInputError, PartialFailureError and every errorForOutcome error", () => {
+    assertNoSecret(
+      new JobWaiterError("settings", `x ${S.authToken}`, { cause: kyLikeError() }),
+      "JobWaiterError",
+    );
+    assertNoSecret(
+      new InvalidInputError("invalid JobWaiter inputs", [
+        { property: "endpoint", reason: `bad ${S.password}` },
+      ]),
+      "InvalidInputError",
+    );
+    const api = new JobApiError({
+      kind: "transient",
+      service: "rds",
+      jobId: "j",
+      url: "https://h/v3/p/jobs",
+      errorMsg: `echo ${S.securityToken}`,
+      cause: kyLikeError(),
+    });
+    const job = {
+      id: "j",
+      name: "",
+      status: "Failed" as const,
+      created: "",
+      failReason: `fail ${S.secretKey}`,
+    };
+    const subject = { service: "rds" as const, jobId: "j", timeoutMs: 1000, notFoundGraceMs: 1000 };
+    const notFound = new JobApiError({
+      kind: "not-found",
+      service: "rds",
+      jobId: "j",
+      url: "https://h/x",
+      cause: kyLikeError(),
+    });
+    const outcomes = [
+      { state: "failed" as const, job },
+      { state: "timeout" as const, job, lastError: api },
+      { state: "aborted" as const, job },
+      { state: "error" as const, error: notFound },
+      { state: "error" as const, error: notFound, job },
+      { state: "error" as const, error: kyLikeError() },
+    ];
+    for (const o of outcomes) {
+      const e = errorForOutcome(o, subject);
+      assert.ok(e instanceof Error, o.state);
+      assertNoSecret(e, `errorForOutcome(${o.state})`);
+      if (e instanceof JobWaitError && (o.state === "timeout" || o.state === "error")) {
+        assertNoSecret(new PartialFailureError("rds:j", { status: "Running" }, e), "PartialFailureError");
+      }
+    }
+    // A cause that is already one of ours is kept by identity, so callers can still look at it.
+    const timeout = errorForOutcome({ state: "timeout", lastError: api }, subject);
+    assert.equal(timeout?.cause, api);
   });
 
   it("SettingsError and CredentialsError with secrets in message and cause", () => {
@@ -275,7 +340,7 @@ describe("redaction: no credential in any error the package throws", function ()
         });
         const err = await client.getJob("j1").catch((e: unknown) => e);
         assert.ok(err instanceof JobApiError, String(err));
-        assert.equal(err.kind, "transient");
+        assert.equal(err.details.kind, "transient");
         assertNoSecret(err, `JobApiError timeout (${creds.kind})`);
       }
     } finally {
@@ -322,19 +387,19 @@ describe("redaction: no credential in any error the package throws", function ()
     }
   });
 
-  it("getJob: a TypeError for an endpoint with a password, and for a bad setting", async () => {
+  it("getJob: an InvalidInputError for an endpoint with a password, a SettingsError for a bad setting", async () => {
     const e1 = await getJob(
       { service: "rds", jobId: "j", endpoint: `https://admin:${S.password}@rds.example.com` },
       { env: {} },
     ).catch((e: unknown) => e);
-    assert.ok(e1 instanceof TypeError);
+    assert.ok(e1 instanceof InvalidInputError, String(e1));
     assert.match(e1.message, /endpoint/);
     assertNoSecret(e1, "getJob validation");
     const e3 = await getJob(
       { service: "rds", jobId: "j", region: "eu-de" },
       { env: { HW_SECRET_KEY: S.secretKey, HW_PROJECT_ID: "p1" } },
     ).catch((e: unknown) => e);
-    assert.ok(e3 instanceof TypeError, String(e3));
+    assert.ok(e3 instanceof SettingsError, String(e3));
     assert.match(e3.message, /HW_SECRET_KEY but not HW_ACCESS_KEY/);
     assertNoSecret(e3, "getJob credentials");
   });

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf } from "../http";
-import { registerSecret, safeErrorArgs } from "../redact";
+import { markRedacted, registerSecret, safeErrorArgs } from "../redact";
 import { parseWireError } from "../schemas";
 import type { TokenFetcher } from "./authenticator";
 
@@ -23,6 +23,7 @@ export class IamError extends Error {
   override readonly name = "IamError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(...safeErrorArgs(message, options?.cause));
+    markRedacted(this);
   }
 }
 
