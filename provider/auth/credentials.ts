@@ -208,15 +208,3 @@ export function resolveCredentials(sources: readonly SettingsSource[]): Credenti
       `(HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME). Looked in: ${sources.map((s) => s.name).join(", ")}.`,
   );
 }
-
-/** The first source that has `key`, with where it came from. */
-export function resolveSetting(
-  sources: readonly SettingsSource[],
-  key: SettingKey,
-): { value: string; from: string } | undefined {
-  for (const s of sources) {
-    const value = s.get(key);
-    if (value !== undefined) return { value, from: `${s.name} ${s.describe(key)}` };
-  }
-  return undefined;
-}
