@@ -55,7 +55,10 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
     );
   });
   after(async () => {
-    process.env = saved;
+    // Put the environment and the config back as they were (the same object: other tests hold references).
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    pulumi.runtime.setAllConfig({});
     await sim.close();
     rmSync(work, { recursive: true, force: true });
   });
