@@ -94,12 +94,28 @@ export function preflight(
       return undefined;
     }
   };
+  const reported = (p: string) => out.some((o) => o.property === p);
   for (const key of ["region", "cloud", "projectId"] as const) {
     if (!given(key)) attempt(() => settingFrom(sources, key));
   }
   const creds: Credentials | undefined = attempt(() => resolveCredentials(sources));
-  if (creds?.kind === "password") attempt(() => settingFrom(sources, "authUrl"));
-  const reported = (p: string) => out.some((o) => o.property === p);
+  if (
+    creds?.kind === "password" &&
+    !attempt(() => settingFrom(sources, "authUrl")) &&
+    !reported("authUrl") &&
+    given("endpoint") &&
+    !given("region") &&
+    !reported("region") &&
+    !attempt(() => settingFrom(sources, "region"))
+  ) {
+    // The IAM host is derived from the region; with only an `endpoint` there is none to derive it from.
+    out.push({
+      property: "authUrl",
+      reason:
+        "an IAM password login needs the IAM endpoint: set jobwaiter:authUrl or HW_AUTH_URL / OS_AUTH_URL " +
+        "(e.g. https://iam.eu-de.otc.t-systems.com/v3), or a region.",
+    });
+  }
   if (
     !given("projectId") &&
     !reported("projectId") &&

@@ -233,6 +233,32 @@ describe("credential problems are reported against the setting to fix", () => {
     assert.deepEqual(r.failures, []);
   });
 
+  it("an IAM user with only an endpoint (no region, no authUrl): authUrl, before any login is tried", () => {
+    const env = {
+      HW_USER_NAME: "u",
+      HW_USER_PASSWORD: "pw-123456",
+      HW_DOMAIN_NAME: "d",
+      HW_PROJECT_ID: "p1",
+    };
+    const f = preflight({ ...job, endpoint: "https://rds.example.com" }, envSources(env));
+    assert.deepEqual(
+      f.map((x) => x.property),
+      ["authUrl"],
+    );
+    assert.match(f[0]!.reason, /HW_AUTH_URL/);
+    assert.deepEqual(
+      preflight({ ...job, endpoint: "https://rds.example.com", region: "eu-de" }, envSources(env)),
+      [],
+    );
+    assert.deepEqual(
+      preflight(
+        { ...job, endpoint: "https://rds.example.com" },
+        envSources({ ...env, HW_AUTH_URL: "https://iam.eu-de.otc.t-systems.com/v3" }),
+      ),
+      [],
+    );
+  });
+
   it("a complete credential resolves as before", () => {
     const c = resolveCredentials([staticSource("test", { accessKey: AK, secretKey: SK })]);
     assert.equal(c.kind, "aksk");
