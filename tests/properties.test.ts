@@ -12,6 +12,7 @@ import { type ApiErrorKind, JobApiError } from "../provider/errors";
 import { EndpointGate } from "../provider/gate";
 import { inputSchemas, validateInputs } from "../provider/inputs";
 import { DEFAULT_POLICY_OPTIONS, progressAwarePolicy } from "../provider/policy";
+import { clearSecrets, redactText, registerSecret } from "../provider/redact";
 import { parseJobResponse, parseWireError } from "../provider/schemas";
 import { CLOUDS, jobsPath, SERVICES, serviceBaseUrl } from "../provider/services";
 import { endpointSchema, projectIdSchema, regionSchema } from "../provider/settings";
@@ -249,6 +250,36 @@ describe("properties", () => {
       { ...RUN, numRuns: 1000 },
     );
     assert.ok(ok > 20, `only ${ok} bodies parsed as jobs`);
+  });
+
+  it("a registered credential never survives redaction, wherever it sits in whatever text", () => {
+    // Credential alphabets: AK/SK alphanumeric, tokens base64/base64url, passwords anything printable.
+    const credential = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9]{4,40}$/),
+      fc.stringMatching(/^[A-Za-z0-9+/=_-]{8,64}$/),
+      fc.string({ minLength: 6, maxLength: 24 }).filter((v) => !/[[\]]/.test(v) && v.trim() === v),
+    );
+    const around = fc.string({ maxLength: 60 });
+    fc.assert(
+      fc.property(
+        fc.array(credential, { minLength: 1, maxLength: 4 }),
+        fc.array(around, { minLength: 2, maxLength: 6 }),
+        (secrets, parts) => {
+          clearSecrets();
+          for (const v of secrets) registerSecret(v);
+          // Every secret at least once, between arbitrary text (URLs, JSON, headers or noise).
+          const text = parts.map((p, i) => `${p}${secrets[i % secrets.length]}`).join("");
+          const out = redactText(text);
+          for (const v of secrets) {
+            // A shorter secret may sit inside a longer one that was replaced whole; either way it is gone.
+            assert.ok(!out.includes(v), `${JSON.stringify(v)} survived in ${JSON.stringify(out)}`);
+          }
+          assert.equal(redactText(out), out, "redaction is idempotent");
+        },
+      ),
+      RUN,
+    );
+    clearSecrets();
   });
 
   it("the default policy never returns a non-finite or negative delay, whatever the history", () => {
