@@ -224,6 +224,29 @@ describe("credential problems are reported against the setting to fix", () => {
     assert.match(byProperty.secretKey!, /HW_SECRET_KEY/);
   });
 
+  it("create with a bad region from the environment fails at once, before any request", async () => {
+    let fetched = 0;
+    const p = createJobWaiterProvider({
+      env: { ...keys, HW_REGION_NAME: "eu de", HW_PROJECT_ID: "p1" },
+      write: () => {},
+      http: {
+        fetch: async () => {
+          fetched++;
+          return new Response("{}");
+        },
+      },
+    });
+    await assert.rejects(p.create({ ...job, timeout: "1h" }), (e: Error) => {
+      assert.match(
+        e.message,
+        /region from environment \(HW_\*\) HW_REGION_NAME: "eu de" is not a region name/,
+      );
+      assert.ok(!("id" in e), "not a partial failure: nothing to resume");
+      return true;
+    });
+    assert.equal(fetched, 0);
+  });
+
   it("inputs not known until apply count as given", async () => {
     const p = createJobWaiterProvider({ env: keys });
     const r = (await p.check!(
