@@ -3,7 +3,7 @@
  * against the setting's name, with the variable it came from, never a credential's value, no request made.
  */
 import assert from "node:assert/strict";
-import { engineTestsEnabled, makeProgram, newStack, pulumiBin, type Stack } from "./engine/harness";
+import { engineTestsEnabled, makeProgram, newStack, pulumiBin, type Stack } from "./support/engine-harness";
 
 const PROGRAM = `
 import { JobWaiter } from "pulumi-job-waiter";
