@@ -1,7 +1,7 @@
 /**
  * Every error type the package can throw, built with credentials planted in every input and cause, through
  * the real code paths where there is one (IAM login, a signed job request that times out, the dynamic
- * provider, getJob). Each is scanned where a credential could surface: message, stack, the whole cause
+ * provider, getJob / waitForJobId). Each is scanned where a credential could surface: message, stack, the whole cause
  * chain, `util.inspect(err, {depth: Infinity})`, `JSON.stringify(err)`, and the progress lines written.
  */
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ import {
 import { EndpointGate } from "../provider/gate";
 import { clearSecrets, redactText, registerSecret } from "../provider/redact";
 import { SettingsError } from "../provider/settings";
-import { getJob } from "../sdk";
+import { waitForJobId } from "../sdk";
 
 // Distinct, unmistakable values: a hit in any scanned text is a leak.
 const S = {
@@ -387,21 +387,22 @@ describe("redaction: no credential in any error the package throws", function ()
     }
   });
 
-  it("getJob: an InvalidInputError for an endpoint with a password, a SettingsError for a bad setting", async () => {
-    const e1 = await getJob(
+  // getJob's script options (env, write, signal) moved to waitForJobId: the same validation and settings path.
+  it("waitForJobId: an InvalidInputError for an endpoint with a password, a SettingsError for a bad setting", async () => {
+    const e1 = await waitForJobId(
       { service: "rds", jobId: "j", endpoint: `https://admin:${S.password}@rds.example.com` },
       { env: {} },
     ).catch((e: unknown) => e);
     assert.ok(e1 instanceof InvalidInputError, String(e1));
     assert.match(e1.message, /endpoint/);
-    assertNoSecret(e1, "getJob validation");
-    const e3 = await getJob(
+    assertNoSecret(e1, "waitForJobId validation");
+    const e3 = await waitForJobId(
       { service: "rds", jobId: "j", region: "eu-de" },
       { env: { HW_SECRET_KEY: S.secretKey, HW_PROJECT_ID: "p1" } },
     ).catch((e: unknown) => e);
     assert.ok(e3 instanceof SettingsError, String(e3));
     assert.match(e3.message, /HW_SECRET_KEY but not HW_ACCESS_KEY/);
-    assertNoSecret(e3, "getJob credentials");
+    assertNoSecret(e3, "waitForJobId credentials");
   });
 
   it("redactText also blanks credential shapes it was never told about", () => {
