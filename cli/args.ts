@@ -4,7 +4,6 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { SERVICES } from "../provider/services";
-import { parseSimulatorArgs } from "../simulator/cli";
 
 export const PROGRAM = "pulumi-job-waiter";
 
@@ -211,6 +210,8 @@ function parseJobCommand(
 }
 
 function parseSimulator(argv: string[]): SimulatorCommandArgs | { command: "help"; text: string } {
+  // Loaded here, not at the top: `wait`, `get` and `--help` need none of the simulator's modules.
+  const { parseSimulatorArgs } = require("../simulator/cli") as typeof import("../simulator/cli");
   let parsed: ReturnType<typeof parseSimulatorArgs>;
   try {
     parsed = parseSimulatorArgs(argv);

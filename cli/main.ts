@@ -4,7 +4,7 @@
  * `wait` / `get` a job, or run the `simulator`. See `pulumi-job-waiter --help` and docs/cli.md.
  */
 import { EXIT, parseCommandLine, UsageError } from "./args";
-import { type CliIo, runJobCommand } from "./job-command";
+import type { CliIo } from "./job-command";
 
 /** Runs one command line and resolves to its exit code. Never calls process.exit, so output is flushed. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -33,8 +33,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         });
         return EXIT.completed;
       }
-      default:
+      default: {
+        // The client stack (ky, zod, the signer) is loaded only for a command that talks to an API.
+        const { runJobCommand } = await import("./job-command.js");
         return await runJobCommand(parsed, io);
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) {
