@@ -4,7 +4,9 @@
  *
  *   node dist/bench/tune.js '{"steadyDelayMs":[9500,10000],"ageCapShare":[0.5,0.8]}'
  *
- * The argument maps option names to the values to try (the grid is their product).
+ * The argument maps option names to the values to try (the grid is their product). Each family prints
+ * calls, p50 and p95 as ratios to Terraform Huawei's, then our max latency. TRACE=<family> instead prints
+ * the worst-latency jobs with every decision.
  */
 import { type PolicyOptions, progressAwarePolicy } from "../provider/policy";
 import { evaluateGoal, type Row, summarize } from "./goal";
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
       allHold &&= v.holds;
       const bad = v.checks.filter((c) => !c.ok).map((c) => c.what.split(" ")[0]);
       parts.push(
-        `${f} ${(ours.meanCalls / b.tf.meanCalls).toFixed(3)} ${ours.p50S.toFixed(1)}/${ours.p95S.toFixed(1)}/${ours.maxS.toFixed(0)}${v.holds ? "" : ` FAIL(${bad.join(",")})`}`,
+        `${f} ${(ours.meanCalls / b.tf.meanCalls).toFixed(3)} ${(ours.p50S / b.tf.p50S).toFixed(2)}/${(ours.p95S / b.tf.p95S).toFixed(2)}/${ours.maxS.toFixed(0)}s${v.holds ? "" : ` FAIL(${bad.join(",")})`}`,
       );
     }
     console.log(`${allHold ? "ALL" : "---"} ${JSON.stringify(options)}\n    ${parts.join(" | ")}`);

@@ -38,6 +38,7 @@ export async function waitForInputs(
   const policy =
     deps.policy ??
     progressAwarePolicy({
+      service: target.service,
       ...(target.minPollMs !== undefined ? { minDelayMs: target.minPollMs } : {}),
       ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
     });
