@@ -55,7 +55,8 @@ export function evaluateGoal(input: {
   within("calls", ours.meanCalls, tf.meanCalls, GOAL.maxRatio);
   within("p50", ours.p50S, tf.p50S, GOAL.maxRatio);
   within("p95", ours.p95S, tf.p95S, GOAL.maxRatio);
-  if (input.informative) within("informative calls", ours.meanCalls, tf.meanCalls, GOAL.informativeCallsRatio);
+  if (input.informative)
+    within("informative calls", ours.meanCalls, tf.meanCalls, GOAL.informativeCallsRatio);
   const better = input.rivals.filter((r) => r.meanCalls < ours.meanCalls && r.p95S < ours.p95S);
   checks.push({
     what:

@@ -16,8 +16,8 @@ import {
   FAMILY_SPECS,
   type Family,
   HELDOUT_SEEDS,
-  TRAIN_SEEDS,
   type Timeline,
+  TRAIN_SEEDS,
   workload,
 } from "./workloads";
 
@@ -65,14 +65,23 @@ export async function benchFamily(
   const oursRow = summarize(OURS, await runPolicy(jobs, ours));
   const tf = summarize(TF_HUAWEI, await runPolicy(jobs, () => terraformHuawei));
   const otc = summarize(terraformOtc.name, await runPolicy(jobs, () => terraformOtc));
-  const aws = summarize("aws-sdk waiter (2s..120s, jitter)", await runPolicy(jobs, (_, i) => awsSdkWaiter(7 + i)));
+  const aws = summarize(
+    "aws-sdk waiter (2s..120s, jitter)",
+    await runPolicy(jobs, (_, i) => awsSdkWaiter(7 + i)),
+  );
   const front = FIXED_FRONT_S.map((s) =>
     summarize(
       `fixed ${s}s`,
       jobs.map((t) => fixedIntervalResult(t, s * 1000)),
     ),
   );
-  const shown = [tf, otc, aws, front.find((r) => r.policy === "fixed 5s")!, front.find((r) => r.policy === "fixed 30s")!];
+  const shown = [
+    tf,
+    otc,
+    aws,
+    front.find((r) => r.policy === "fixed 5s")!,
+    front.find((r) => r.policy === "fixed 30s")!,
+  ];
   const verdict = evaluateGoal({
     ours: oursRow,
     terraform: tf,
@@ -94,7 +103,11 @@ export function formatFamily(r: FamilyReport): string {
   const tfCalls = r.terraform.meanCalls;
   // The cheapest fixed interval whose p95 is no worse than ours: the front's point to compare with.
   const neighbour = [...r.front].reverse().find((f) => f.p95S <= r.ours.p95S);
-  const rows = [r.ours, ...r.shown, ...(neighbour ? [{ ...neighbour, policy: `front: ${neighbour.policy}` }] : [])];
+  const rows = [
+    r.ours,
+    ...r.shown,
+    ...(neighbour ? [{ ...neighbour, policy: `front: ${neighbour.policy}` }] : []),
+  ];
   const body = rows.map((x) => [
     x.policy === OURS ? `**${x.policy}**` : x.policy,
     x.meanCalls.toFixed(1),

@@ -13,7 +13,7 @@ import { evaluateGoal, type Row, summarize } from "./goal";
 import { awsSdkWaiter, terraformHuawei, terraformOtc } from "./peers";
 import { FIXED_FRONT_S, jobsFor, runPolicy } from "./policy-bench";
 import { fixedIntervalResult } from "./simulate";
-import { FAMILIES, FAMILY_SPECS, type Family, HELDOUT_SEEDS, TRAIN_SEEDS, type Timeline } from "./workloads";
+import { FAMILIES, FAMILY_SPECS, type Family, HELDOUT_SEEDS, type Timeline, TRAIN_SEEDS } from "./workloads";
 
 interface Baseline {
   jobs: Timeline[];
@@ -91,7 +91,12 @@ async function main(): Promise<void> {
         "ours",
         await runPolicy(b.jobs, (t) => progressAwarePolicy({ ...options, service: t.service })),
       );
-      const v = evaluateGoal({ ours, terraform: b.tf, rivals: b.rivals, informative: FAMILY_SPECS[f].informative });
+      const v = evaluateGoal({
+        ours,
+        terraform: b.tf,
+        rivals: b.rivals,
+        informative: FAMILY_SPECS[f].informative,
+      });
       allHold &&= v.holds;
       const bad = v.checks.filter((c) => !c.ok).map((c) => c.what.split(" ")[0]);
       parts.push(

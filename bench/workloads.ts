@@ -202,7 +202,12 @@ function shape(family: Family, r: () => number, noiseSeed: number): Shape {
       // A quarter of them report Completed while the last progress seen was 60%.
       if (r() >= 0.25) steps.push([at(0.72, 0.9), 80 + Math.floor(r() * 3) * 5]);
       const curve = stepsCurve(steps);
-      return { service: "rds", name: pick(r, RDS_CREATE), durationMs, progress: (t) => curve(t / durationMs) };
+      return {
+        service: "rds",
+        name: pick(r, RDS_CREATE),
+        durationMs,
+        progress: (t) => curve(t / durationMs),
+      };
     }
     case "modify-short": {
       const durationMs = uniform(r, 15_000, 90_000);
@@ -214,7 +219,12 @@ function shape(family: Family, r: () => number, noiseSeed: number): Shape {
         return [f, p];
       });
       const curve = stepsCurve(steps);
-      return { service: "rds", name: pick(r, RDS_MODIFY), durationMs, progress: (t) => curve(t / durationMs) };
+      return {
+        service: "rds",
+        name: pick(r, RDS_MODIFY),
+        durationMs,
+        progress: (t) => curve(t / durationMs),
+      };
     }
     case "gaussdb-ramp": {
       const rampMs = uniform(r, 12 * MIN, 40 * MIN);

@@ -162,11 +162,12 @@ interface ProgressView {
 
 function progressView(history: readonly PollObservation[]): ProgressView | undefined {
   let i = history.length - 1;
-  while (i >= 0 && !isFiniteNumber(history[i]!.job?.progress)) i--;
-  if (i < 0) return undefined;
-  const progress = history[i]!.job!.progress!;
+  while (i >= 0 && !isFiniteNumber(history[i]?.job?.progress)) i--;
+  const latest = history[i];
+  const progress = latest?.job?.progress;
+  if (!latest || !isFiniteNumber(progress)) return undefined;
   let maxProgress = progress;
-  let plateauSinceMs = history[i]!.elapsedMs;
+  let plateauSinceMs = latest.elapsedMs;
   let firstSeenMs = plateauSinceMs;
   let first = { t: plateauSinceMs, p: progress };
   let inPlateau = true;
@@ -229,7 +230,11 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
   // at `check`).
   const max = finiteOr(o.maxDelayMs, DEFAULT_POLICY_OPTIONS.maxDelayMs);
   const min = Math.max(1, Math.min(finiteOr(o.minDelayMs, DEFAULT_POLICY_OPTIONS.minDelayMs), max));
-  const bounded = (v: number, hi = max) => (Number.isFinite(v) ? clamp(v, min, Math.max(min, hi)) : min);
+  // Whatever went into it, the answer is a finite delay of at least the floor, never 0.
+  const bounded = (v: number, hi = max) => {
+    const d = clamp(v, min, Math.max(min, hi));
+    return Number.isFinite(d) ? d : min;
+  };
   return {
     name: "progress-aware v2",
     nextDelayMs(history: readonly PollObservation[], _ctx: PolicyContext): number {

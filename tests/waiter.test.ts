@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../provider/clock";
 import { type ApiErrorKind, JobApiError } from "../provider/errors";
 import type { Job, ObservedJob } from "../provider/job";
-import { estimateRemainingMs, fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
+import { fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
 import { createProgressReporter } from "../provider/progress";
 import { type PollObservation, waitForJob } from "../provider/waiter";
 
@@ -135,53 +135,6 @@ describe("waiter loop (fake clock)", () => {
       t < 30_000 ? { job: job("Running").job, wireStatus: "Rollbacking" } : job("Completed"),
     );
     assert.equal(out.state, "completed");
-  });
-});
-
-describe("progress-aware policy", () => {
-  const obs = (elapsedMs: number, progress?: number): PollObservation => ({
-    elapsedMs,
-    job: job("Running", progress).job,
-    wireStatus: "Running",
-  });
-  const policy = progressAwarePolicy();
-  const ctx = { elapsedMs: 0, timeoutMs: 3_600_000 };
-
-  it("never exceeds the cap, never goes under the floor", () => {
-    const p = progressAwarePolicy({ minDelayMs: 2_000, maxDelayMs: 20_000 });
-    for (let t = 0; t < 3_600_000; t += 7_000) {
-      for (const pct of [undefined, 0, 1, 10, 50, 99]) {
-        const d = p.nextDelayMs([obs(0, 0), obs(t, pct)], ctx);
-        assert.ok(d >= 2_000 && d <= 20_000, `delay ${d} at t=${t} p=${pct}`);
-      }
-    }
-  });
-  it("polls more densely as progress nears 100%", () => {
-    const d = (pct: number) => policy.nextDelayMs([obs(0, 0), obs(100_000, pct)], ctx);
-    assert.ok(d(20) > d(60), `${d(20)} > ${d(60)}`);
-    assert.ok(d(60) > d(90), `${d(60)} > ${d(90)}`);
-    assert.ok(d(90) >= d(99));
-  });
-  it("estimates remaining time from the progress rate", () => {
-    // 50% in 100 s: about 100 s to go.
-    assert.equal(estimateRemainingMs([obs(0, 0), obs(100_000, 50)]), 100_000);
-    // A plateau lowers the rate: 50% reached at 100 s and still 50% at 200 s.
-    const r = estimateRemainingMs([obs(0, 0), obs(100_000, 50), obs(200_000, 50)])!;
-    assert.equal(r, 0);
-  });
-  it("without progress polls at the steady interval", () => {
-    assert.equal(policy.nextDelayMs([obs(0), obs(30_000)], ctx), 10_000);
-  });
-  it("backs off on consecutive errors, up to the cap", () => {
-    const e = (t: number): PollObservation => ({ elapsedMs: t, error: apiError("transient", 503) });
-    const d1 = policy.nextDelayMs([e(0)], ctx);
-    const d3 = policy.nextDelayMs([e(0), e(1), e(2)], ctx);
-    const d20 = policy.nextDelayMs(
-      Array.from({ length: 20 }, (_, i) => e(i)),
-      ctx,
-    );
-    assert.ok(d1 < d3 && d3 <= d20);
-    assert.equal(d20, 60_000);
   });
 });
 
