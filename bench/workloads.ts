@@ -6,7 +6,7 @@
  * The generators share no code with the policy; the policy only sees what a real waiter would see.
  */
 import type { Service } from "../provider/services";
-import { rng } from "./rng";
+import { rng } from "../tests/support/rng";
 
 export interface Timeline {
   service: Service;

@@ -241,7 +241,7 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
       const last = history.at(-1);
       if (!last) return bounded(o.firstDelayMs);
       if (last.error) {
-        const base = last.error.kind === "not-found" ? o.notFoundDelayMs : o.errorDelayMs;
+        const base = last.error.details.kind === "not-found" ? o.notFoundDelayMs : o.errorDelayMs;
         return bounded(base * 1.5 ** (trailingErrors(history) - 1));
       }
       const age = jobAgeMs(history, o.skewAllowanceMs);

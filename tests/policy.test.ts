@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { evaluateGoal, type Row } from "../bench/goal";
-import { rng } from "../bench/rng";
 import { fixedIntervalResult, simulate } from "../bench/simulate";
 import { FAMILIES, HELDOUT_SEEDS, type Timeline, TRAIN_SEEDS, workload } from "../bench/workloads";
 import { FakeClock } from "../provider/clock";
@@ -16,6 +15,7 @@ import {
 } from "../provider/policy";
 import type { Service } from "../provider/services";
 import { type PollObservation, waitForJob } from "../provider/waiter";
+import { rng } from "./support/rng";
 
 const D = DEFAULT_POLICY_OPTIONS;
 const ctx = { elapsedMs: 0, timeoutMs: 3_600_000 };
