@@ -7,8 +7,9 @@
  * - where the job can end any moment (no horizon, or progress in the class's end zone) it polls at the
  *   steady interval, denser right after the progress moved in the end zone, relaxing back to the steady
  *   interval as the plateau lasts;
- * - bounds: never below the floor, never longer than a cap scaled to the job's age (a 30 s old job is never
- *   left alone for 60 s), never longer than the configured cap; a non-finite result falls back to the floor.
+ * - bounds: never below the floor, never longer than the job's age times `ageCapShare` (by default a 30 s
+ *   old job is left alone for 30 s at most) or the steady interval if longer, never longer than the
+ *   configured cap; a non-finite result falls back to the floor, never 0.
  *
  * A pure function of the observations, so it is tested and benchmarked on a virtual clock.
  */
