@@ -6,7 +6,7 @@
  *   progress is low. Beyond the steady interval, it sleeps a share of that horizon;
  * - where the job can end any moment (no horizon, or progress in the class's end zone) it polls at the
  *   steady interval, denser right after the progress moved in the end zone, relaxing back to the steady
- *   interval as the plateau lasts;
+ *   interval as the plateau lasts; jobs older than about 80 min relax further, in proportion to their age;
  * - bounds: never below the floor, never longer than the job's age times `ageCapShare` (by default a 30 s
  *   old job is left alone for 30 s at most) or the steady interval if longer, never longer than the
  *   configured cap; a non-finite result falls back to the floor, never 0.
@@ -90,6 +90,11 @@ export interface PolicyOptions {
   relaxMs: number;
   /** Spacing never exceeds this share of the job's age (or the steady interval, if larger). */
   ageCapShare: number;
+  /**
+   * Spacing is at least this share of the job's age: a job that has run for hours does not need to be seen
+   * within seconds of its end (0.2% of 6 h is 43 s). Below 82 min of age it changes nothing.
+   */
+  relativeDelayShare: number;
   /** Share of the prior's safe horizon slept beyond the steady interval. */
   priorShare: number;
   /** Share of the time the progress rate says the job needs to reach its end zone, slept beyond steady. */
@@ -113,6 +118,7 @@ export const DEFAULT_POLICY_OPTIONS: PolicyOptions = {
   nearDelayMs: 8_000,
   relaxMs: 60_000,
   ageCapShare: 1,
+  relativeDelayShare: 0.002,
   priorShare: 1,
   progressShare: 0.5,
   skewAllowanceMs: 10_000,
@@ -262,6 +268,7 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
         const toZone = estimateTimeToMs(history, prior.endZoneProgress, o.skewAllowanceMs);
         if (toZone !== undefined && toZone > 0) horizon = Math.max(horizon, toZone * o.progressShare);
       }
+      delay = Math.max(delay, o.relativeDelayShare * age);
       return bounded(delay + horizon, Math.min(max, cap));
     },
   };

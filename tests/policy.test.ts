@@ -181,6 +181,16 @@ describe("progress-aware policy v2: what it uses", () => {
     assert.equal(long, D.steadyDelayMs);
   });
 
+  it("relaxes in proportion to the age of jobs that have run for hours, never past the cap", () => {
+    const at = (ageMs: number) =>
+      rds.nextDelayMs([obs(ageMs - 60_000, 90, ageMs), obs(ageMs, 90, ageMs)], ctx);
+    assert.equal(at(30 * 60_000), D.steadyDelayMs);
+    const sixHours = at(6 * 3600_000);
+    assert.equal(sixHours, D.relativeDelayShare * 6 * 3600_000);
+    assert.ok(sixHours > D.steadyDelayMs);
+    assert.equal(at(100 * 3600_000), D.maxDelayMs);
+  });
+
   it("reporting noise below the highest value seen does not leave the end zone", () => {
     const h = [obs(0, 70, 300_000), obs(10_000, 82, 310_000), obs(20_000, 79, 320_000)];
     assert.ok(rds.nextDelayMs(h, ctx) <= D.steadyDelayMs);
