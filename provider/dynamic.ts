@@ -125,7 +125,9 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
       void olds;
       const v = validateInputs(news);
       if (v.state === "invalid") return { inputs: v.inputs, failures: v.failures };
-      return { inputs: v.inputs, failures: preflight(v.values, sources()) };
+      // `v.inputs`, not `v.values`: an input not known until apply (UNKNOWN) counts as given, so an unknown
+      // `region` is not reported as a missing one.
+      return { inputs: v.inputs, failures: preflight(v.inputs, sources()) };
     },
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
