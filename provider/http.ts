@@ -118,6 +118,13 @@ export class Http {
         afterStatusCodes: [429, 503],
         maxRetryAfter: Math.min(MAX_RETRY_AFTER_MS, r.maxRetryAfterMs, left()),
         retryOnTimeout: true,
+        // A Retry-After longer than the time left cannot be honoured: hand the answer back now, so the waiter
+        // reports it, instead of sleeping into the deadline and reporting nothing.
+        shouldRetry: ({ error }) => {
+          if (!(error instanceof HTTPError)) return undefined;
+          const after = retryAfterMs(error.response.headers.get("retry-after"));
+          return after !== undefined && after > left() ? false : undefined;
+        },
         // Asked at retry time, so the sleep is capped by what is left then, not when the call began.
         delay: (attempt) => Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** (attempt - 1), left()),
         jitter: true,
@@ -228,6 +235,15 @@ export async function readBodyText(
     o.signal?.removeEventListener("abort", onAbort);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** `Retry-After` as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** fetch's "fetch failed" / "terminated" say nothing; the system error under them (ECONNRESET) does. */

@@ -43,7 +43,7 @@ function describe(obs: PollObservation): { key: string; text: string } {
     if (e.kind === "not-found") {
       const code = e.errorCode ?? `HTTP ${e.httpStatus}`;
       what = obs.missingAfterSeen
-        ? `no longer found (${code}), ${obs.retrying === false ? "giving up: it has disappeared" : "looking again"}`
+        ? `no longer found (${code}), ${obs.disappeared ? "giving up: it has disappeared" : obs.retrying === false ? "giving up" : "looking again"}`
         : `not visible yet (${code}), ${obs.retrying === false ? "giving up" : "still looking"}`;
     } else {
       const label =

@@ -20,6 +20,8 @@ export interface PollObservation {
   retrying?: boolean;
   /** A not-found for a job this wait has already seen (it may have disappeared). */
   missingAfterSeen?: boolean;
+  /** This not-found ends the wait: the job has disappeared. */
+  disappeared?: boolean;
 }
 
 export interface PolicyContext {
@@ -154,6 +156,7 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
           missingCount++;
           obs.missingAfterSeen = true;
           if (missingCount >= DISAPPEAR_POLLS && now - missingSince >= disappearMs) {
+            obs.disappeared = true;
             return end({ disappeared: true });
           }
         } else if (obs.elapsedMs >= grace) {
@@ -162,7 +165,8 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
       } else if (!err.transient) {
         return end();
       }
-      lastError = err;
+      // A look cut off by the deadline says less than the error before it (a 429, a 503 page): keep that one.
+      if (!(deadline.signal.aborted && lastError)) lastError = err;
     }
     const elapsed = clock.now() - start;
     const remaining = opts.timeoutMs - elapsed;
