@@ -45,8 +45,8 @@ interface OutcomeBase {
 export type WaitOutcome =
   | (OutcomeBase & { state: "completed"; job: Job })
   | (OutcomeBase & { state: "failed"; job: Job })
-  | (OutcomeBase & { state: "timeout"; job?: Job; lastError?: JobApiError })
-  | (OutcomeBase & { state: "aborted"; job?: Job })
+  | (OutcomeBase & { state: "timeout"; job?: Job; wireStatus?: string; lastError?: JobApiError })
+  | (OutcomeBase & { state: "aborted"; job?: Job; wireStatus?: string })
   | (OutcomeBase & {
       state: "error";
       error: Error;
@@ -102,12 +102,19 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
   const start = clock.now();
   const history: PollObservation[] = [];
   let job: Job | undefined;
+  // The status as the wire said it: an unknown one is normalised to Running, but a timeout should name it.
+  let wireStatus: string | undefined;
   let lastError: JobApiError | undefined;
   let errorStreak = 0;
   /** When the current run of not-founds for an already seen job began. */
   let missingSince: number | undefined;
   let missingCount = 0;
-  const base = () => ({ polls: history.length, elapsedMs: clock.now() - start, ...(job ? { job } : {}) });
+  const base = () => ({
+    polls: history.length,
+    elapsedMs: clock.now() - start,
+    ...(job ? { job } : {}),
+    ...(wireStatus !== undefined ? { wireStatus } : {}),
+  });
   const timedOut = () => ({ state: "timeout" as const, ...base(), ...(lastError ? { lastError } : {}) });
 
   // The policy may ask for a delay before the very first poll (the peers' "wait 10 s first").
@@ -126,6 +133,7 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
     try {
       const observed = await opts.poll(pollSignal, deadline);
       job = observed.job;
+      wireStatus = observed.wireStatus;
       lastError = undefined;
       errorStreak = 0;
       missingSince = undefined;
@@ -148,7 +156,7 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
         opts.onObservation?.(obs);
         return { state: "error", error: err, ...extra, ...base() };
       };
-      if (err.kind === "not-found") {
+      if (err.details.kind === "not-found") {
         if (job !== undefined) {
           // Seen once and gone now: expired or deleted, or one replica lagging. Look again a few times, briefly.
           const now = clock.now();

@@ -22,6 +22,9 @@ const names = [
   "parseDuration",
   "JobWaitError",
   "JobApiError",
+  "JobWaiterError",
+  "InvalidInputError",
+  "SettingsError",
 ];
 writeFileSync(
   join(root, "dist/sdk/index.mjs"),

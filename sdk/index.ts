@@ -3,7 +3,14 @@
  * GaussDB openGauss, RDS) and read what they produced.
  */
 export { parseDuration } from "../provider/duration";
-export { JobApiError, JobWaitError } from "../provider/errors";
+export {
+  InvalidInputError,
+  JobApiError,
+  JobWaitError,
+  JobWaiterError,
+  type JobWaiterErrorKind,
+  SettingsError,
+} from "../provider/errors";
 export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job";
 export { JobWaiter } from "./job-waiter";
 export type {

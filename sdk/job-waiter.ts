@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Job, JobEntities, JobStatus } from "../provider/job";
+import type { JobEntities, JobStatus } from "../provider/job";
 import type { Cloud, Service } from "../provider/services";
 import { createProviderStub } from "./provider-stub";
 import type { JobWaiterArgs } from "./types";
@@ -63,6 +63,3 @@ export class JobWaiter extends pulumi.dynamic.Resource {
 }
 
 const PROVIDER = createProviderStub();
-
-/** For type-checking that the outputs cover the `Job` fields users care about. */
-export type JobWaiterOutputs = Pick<Job, "status">;

@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { WaiterInputs } from "../provider/inputs";
-import type { Job } from "../provider/job";
 
 export type { Job, JobEntities, JobInstance, JobStatus } from "../provider/job";
 export type { Cloud, Service } from "../provider/services";
@@ -15,5 +14,3 @@ export type GetJobArgs = Omit<WaiterInputs, "failOnJobFailure"> & {
 };
 
 export type GetJobOutputArgs = { [K in keyof GetJobArgs]: pulumi.Input<GetJobArgs[K]> };
-
-export type JobResult = Job;

@@ -227,7 +227,9 @@ describe("shared requests: same identity shares, different identities never do",
       assert.equal(good.status, "fulfilled");
       assert.equal(good2.status, "fulfilled", "same key, another client object: shared");
       assert.equal(bad.status, "rejected");
-      assert.ok(bad.status === "rejected" && bad.reason instanceof JobApiError && bad.reason.kind === "auth");
+      assert.ok(
+        bad.status === "rejected" && bad.reason instanceof JobApiError && bad.reason.details.kind === "auth",
+      );
       assert.equal(server.requests.length, 2, "one request per identity");
       assert.equal(gate.stats.shared, 1);
     } finally {

@@ -10,6 +10,7 @@ import { clearTokenCache } from "../../provider/auth/authenticator";
 import { ambientSources } from "../../provider/auth/credentials-file";
 import { JobApiError } from "../../provider/errors";
 import { gateFor, resetGates } from "../../provider/gate";
+import type { HttpOptions } from "../../provider/http";
 import { formatFailures, validateInputs, type WaiterInputs } from "../../provider/inputs";
 import { waitForInputs } from "../../provider/run";
 import type { WaitOutcome } from "../../provider/waiter";
@@ -64,6 +65,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     server: FaultServer,
     extra: Record<string, unknown> = {},
     env: NodeJS.ProcessEnv = akskEnv(),
+    http: HttpOptions = {},
   ): Promise<{ outcome: WaitOutcome; ms: number; lines: string[]; timeoutMs: number }> {
     const raw = { service: "dds", jobId: JOB, endpoint: server.url, timeout: "2s", ...extra };
     const v = validateInputs(raw);
@@ -75,15 +77,16 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
       ambientSources(env),
       {
         write: (l) => lines.push(l),
+        http,
       },
     );
     const ms = performance.now() - t0;
     const note =
       outcome.state === "timeout"
-        ? (outcome.lastError?.details.fault ?? outcome.lastError?.kind)
+        ? (outcome.lastError?.details.fault ?? outcome.lastError?.details.kind)
         : outcome.state === "error"
           ? outcome.error instanceof JobApiError
-            ? outcome.error.kind
+            ? outcome.error.details.kind
             : outcome.error.name
           : undefined;
     rows.push({
@@ -121,7 +124,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     });
     const { outcome, ms, timeoutMs } = await wait("slow headers (1 byte / 200 ms)", s);
     settledNearTimeout(ms, timeoutMs);
-    assert.equal(lastErrorOf(outcome).kind, "transient");
+    assert.equal(lastErrorOf(outcome).details.kind, "transient");
   });
 
   it("slow body: a body byte every 200 ms is cut off at the deadline, not read to its end", async () => {
@@ -185,14 +188,17 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
 
   it("reset before headers: transient, retried, the progress says so after 3 in a row; timeout quotes it", async () => {
     const s = await serve((_req, reply) => reply.reset());
-    const { outcome, ms, timeoutMs, lines } = await wait("reset before headers", s, {
-      timeout: "4s",
-      minPollInterval: "0.1s",
-      maxPollInterval: "0.3s",
-    });
+    // One attempt per look (no retries inside the request), so the looks in a row are countable.
+    const { outcome, ms, timeoutMs, lines } = await wait(
+      "reset before headers",
+      s,
+      { timeout: "3s", minPollInterval: "0.1s", maxPollInterval: "0.3s" },
+      akskEnv(),
+      { retry: { limit: 0 } },
+    );
     settledNearTimeout(ms, timeoutMs);
     const e = lastErrorOf(outcome);
-    assert.equal(e.kind, "transient");
+    assert.equal(e.details.kind, "transient");
     assert.match(e.message, /connection failed before the response headers/);
     assert.ok(s.requests.length >= 3, `${s.requests.length} requests`);
     assert.ok(
@@ -247,7 +253,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     const { outcome, ms, timeoutMs } = await wait("{} (200), always", s);
     settledNearTimeout(ms, timeoutMs);
     const e = lastErrorOf(outcome);
-    assert.equal(e.kind, "invalid-response");
+    assert.equal(e.details.kind, "invalid-response");
     assert.match(e.message, /job: /);
   });
 
@@ -265,7 +271,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     const { outcome, ms } = await wait("wrong job id (Completed)", s, { timeout: "10s" });
     assert.equal(outcome.state, "error");
     assert.ok(outcome.state === "error" && outcome.error instanceof JobApiError);
-    assert.equal((outcome.error as JobApiError).kind, "wrong-job");
+    assert.equal((outcome.error as JobApiError).details.kind, "wrong-job");
     assert.match(outcome.error.message, /another-job-0000/);
     assert.ok(ms < 3_000, `${ms} ms`);
   });
@@ -280,7 +286,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     const { outcome, ms } = await wait("302 to another port", s, { timeout: "10s" });
     assert.equal(outcome.state, "error");
     const e = (outcome as { error: Error }).error;
-    assert.ok(e instanceof JobApiError && e.kind === "redirect");
+    assert.ok(e instanceof JobApiError && e.details.kind === "redirect");
     assert.match(
       e.message,
       new RegExp(`HTTP 302 redirect to http://127\\.0\\.0\\.1:${target.port}, not followed`),
@@ -325,7 +331,7 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
       settledNearTimeout(ms, timeoutMs);
       const e = lastErrorOf(outcome);
       assert.equal(e.details.httpStatus, status);
-      assert.equal(e.kind, status === 429 ? "throttled" : "transient");
+      assert.equal(e.details.kind, status === 429 ? "throttled" : "transient");
       const gate = gateFor(s.url, PROJECT);
       assert.ok(
         gate.pausedUntilMs <= Date.now() + 1_000,
@@ -468,6 +474,6 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
       () => undefined,
       (e: unknown) => e,
     );
-    assert.ok(err instanceof JobApiError && err.kind === "wrong-job", String(err));
+    assert.ok(err instanceof JobApiError && err.details.kind === "wrong-job", String(err));
   });
 });
