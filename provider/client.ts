@@ -118,7 +118,12 @@ export class JobClient {
         // Through the gate before signing and before ky builds a request: a queued waiter holds no request
         // objects, and its signature's date is fresh when it finally goes.
         await this.gate.acquire(signal);
-        const headers = await this.auth.headers({ method: "GET", url, headers: {} }, this.projectId);
+        // An IAM login under this (password credentials) has no signal of its own: stop waiting for it at the
+        // deadline; it ends by itself within its own request timeouts.
+        const headers = await untilAborted(
+          this.auth.headers({ method: "GET", url, headers: {} }, this.projectId),
+          signal,
+        );
         const response = await this.http.send("get", url, {
           headers,
           budget: attemptBudget,
@@ -226,6 +231,15 @@ export class JobClient {
       ...clean,
     });
   }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function systemErrorCode(err: Error): string | undefined {

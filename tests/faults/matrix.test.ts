@@ -320,6 +320,23 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     assert.equal(api.requests.length, 0, "no job request without a token");
   });
 
+  it("IAM that never answers: the wait still ends at its timeout", async () => {
+    const iam = await serve(() => undefined);
+    const api = await serve((_req, reply) => reply.send(200, ddsJobJson(JOB, "Completed")));
+    const env = {
+      HW_USER_NAME: "fault-user",
+      HW_USER_PASSWORD: "fault-password-123",
+      HW_DOMAIN_NAME: "fault-domain",
+      HW_PROJECT_ID: PROJECT,
+      HW_AUTH_URL: iam.url,
+      HUAWEICLOUD_SDK_CREDENTIALS_FILE: "/nonexistent/pulumi-job-waiter-fault-matrix",
+    };
+    const { outcome, ms, timeoutMs } = await wait("IAM hang (password login)", api, {}, env);
+    settledNearTimeout(ms, timeoutMs);
+    assert.match(lastErrorOf(outcome).message, /deadline/);
+    assert.equal(api.requests.length, 0);
+  });
+
   for (const status of [429, 503] as const) {
     it(`${status} with Retry-After: 3600: waited out no longer than the deadline; the gate's pause ends with it`, async () => {
       const s = await serve((_req, reply) =>
