@@ -81,6 +81,14 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
       },
     );
     const ms = performance.now() - t0;
+    // No credential in any progress line or error message, whatever the fault.
+    const said = [
+      ...lines,
+      outcome.state === "error" ? outcome.error.message : "",
+      outcome.state === "timeout" ? (outcome.lastError?.message ?? "") : "",
+    ].join("\n");
+    for (const secret of [SECRET_KEY, "fault-password-123"])
+      assert.ok(!said.includes(secret), `${secret} leaked`);
     const note =
       outcome.state === "timeout"
         ? (outcome.lastError?.details.fault ?? outcome.lastError?.details.kind)
