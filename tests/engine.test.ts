@@ -8,7 +8,7 @@ import {
   pulumiBin,
   resourcesOfType,
   type Stack,
-} from "./engine/harness";
+} from "./support/engine-harness";
 
 const WAITER_TYPE = "pulumi-nodejs:dynamic/job-waiter:JobWaiter";
 
