@@ -108,7 +108,9 @@ export class Http {
       ...(o.json !== undefined ? { json: o.json } : {}),
       // undici hands a 3xx back as is with "manual"; ky turns it into an HTTPError (not ok, not retried).
       redirect: "manual",
-      timeout: Math.max(1, Math.min(this.timeoutMs, left(), MAX_TIMER_MS)),
+      // The budget's signal ends the attempt at the deadline; this timeout only ends attempts that would
+      // outlast it by more than a second, so that a deadline is reported as one and not as a lost race.
+      timeout: Math.max(1, Math.min(this.timeoutMs, left() + 1_000, MAX_TIMER_MS)),
       ...(budget?.signal ? { signal: budget.signal } : {}),
       ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
       retry: {
@@ -154,9 +156,11 @@ export class Http {
 
   /** The body as text, at most `maxBodyBytes`, within the body timeout and the budget. */
   readText(response: Response, budget?: Budget): Promise<string> {
+    const left = timeLeftOf(budget);
     return readBodyText(response, {
       maxBytes: this.maxBodyBytes,
-      timeoutMs: Math.min(this.bodyTimeoutMs, timeLeftOf(budget)),
+      timeoutMs: Math.min(this.bodyTimeoutMs, left),
+      byDeadline: left < this.bodyTimeoutMs,
       ...(budget?.signal ? { signal: budget.signal } : {}),
     });
   }
@@ -182,7 +186,13 @@ export class Http {
  */
 export async function readBodyText(
   response: Response,
-  o: { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+  o: {
+    maxBytes: number;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** The timeout is the wait's deadline (the time left was shorter than the body timeout): say so. */
+    byDeadline?: boolean;
+  },
 ): Promise<string> {
   const body = response.body;
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
@@ -201,8 +211,11 @@ export async function readBodyText(
     stop = reject;
   });
   stopped.catch(() => undefined);
+  const late = o.byDeadline
+    ? "response body not complete before the wait's deadline (the request was still in flight)"
+    : `response body not complete within ${Math.round(o.timeoutMs)} ms`;
   const timer = setTimeout(
-    () => stop(new BodyError("timeout", `response body not complete within ${Math.round(o.timeoutMs)} ms`)),
+    () => stop(new BodyError("timeout", late)),
     Math.max(0, Math.min(o.timeoutMs, MAX_TIMER_MS)),
   );
   const onAbort = () => stop(o.signal?.reason);
