@@ -12,6 +12,7 @@ import {
   locationHost,
   requestIdOf,
 } from "../http";
+import { markRedacted, registerSecret, safeErrorArgs } from "../redact";
 import { parseWireError } from "../schemas";
 import type { TokenFetcher } from "./authenticator";
 
@@ -22,8 +23,16 @@ const tokenBody = z.looseObject({
   }),
 });
 
+/**
+ * An IAM login that failed. Built through the redaction helper: the cause is a safe copy, never ky's
+ * HTTPError (whose `options.json` is the login body with the password).
+ */
 export class IamError extends Error {
   override readonly name = "IamError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(...safeErrorArgs(message, options?.cause));
+    markRedacted(this);
+  }
 }
 
 /** HW_AUTH_URL / OS_AUTH_URL are usually given with their `/v3` (`https://iam.eu-de.otc.t-systems.com/v3`). */
@@ -35,6 +44,8 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
   const client = new Http(http);
   return async ({ authUrl, userName, password, domainName, scope }) => {
     const url = iamTokensUrl(authUrl);
+    // Also when called directly (not through resolveCredentials): IAM may echo what it was sent.
+    registerSecret(password);
     const project = scope.projectId ? { id: scope.projectId } : { name: scope.projectName ?? "" };
     const body = {
       auth: {
@@ -53,6 +64,7 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
         void response.body?.cancel().catch(() => undefined);
         throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
       }
+      registerSecret(token);
       const text = await client.readText(response).catch((err: unknown) => {
         // The token is in the header; a bad body only costs the expiry and project, which have defaults.
         if (err instanceof BodyError) return "";
