@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { clearTokenCache } from "../../provider/auth/authenticator";
+import { clearTokenCache, createAuthenticator } from "../../provider/auth/authenticator";
 import { ambientSources } from "../../provider/auth/credentials-file";
+import { JobClient } from "../../provider/client";
 import { JobApiError } from "../../provider/errors";
 import { gateFor, resetGates } from "../../provider/gate";
 import type { HttpOptions } from "../../provider/http";
@@ -460,16 +461,28 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     );
   });
 
-  it("a job ID with a lone surrogate: a clear error naming the problem, no URIError, no request", async () => {
+  it("a job ID with a lone surrogate reaching the client: a clear error naming the problem, no URIError, no request", async () => {
+    // The input validator refuses such IDs first; the client must not throw a bare URIError on its own either.
     const s = await serve((_req, reply) => reply.send(200, ddsJobJson(JOB, "Completed")));
-    const { outcome } = await wait("job id with a lone surrogate", s, {
-      jobId: "job-\uD800-x",
-      timeout: "5s",
+    const client = new JobClient({
+      service: "dds",
+      baseUrl: s.url,
+      projectId: PROJECT,
+      auth: createAuthenticator({
+        kind: "aksk",
+        accessKey: "AKFAULT",
+        secretKey: SECRET_KEY,
+        source: "test",
+      }),
     });
-    assert.equal(outcome.state, "error");
-    const e = (outcome as { error: Error }).error;
-    assert.ok(!(e instanceof URIError));
-    assert.match(e.message, /lone UTF-16 surrogate at index 4/);
+    const err = await client.getJob("job-\uD800-x").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof JobApiError && !(err instanceof URIError), String(err));
+    assert.equal(err.details.kind, "client");
+    assert.match(err.message, /lone UTF-16 surrogate at index 4/);
+    assert.match(err.message, /job-\\ud800-x/);
     assert.equal(s.connections, 0);
   });
 
