@@ -22,7 +22,8 @@ function newest(dir) {
 // since (a pulled commit added a dependency), so install again.
 const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules/.package-lock.json");
-const stale = existsSync(lock) && (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs);
+const stale =
+  existsSync(lock) && (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs);
 if (stale || !existsSync(join(root, "node_modules/.bin/tsc")) || !existsSync(join(root, "node_modules/ky"))) {
   console.log("[setup] installing dependencies (npm ci)...");
   execFileSync(
