@@ -45,7 +45,7 @@ export async function waitForInputs(
       ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
     });
   const outcome = await waitForJob({
-    poll: (signal) => client.getJob(target.jobId, signal),
+    poll: (signal, deadline) => client.getJob(target.jobId, { signal, timeLeft: () => deadline.timeLeft() }),
     timeoutMs: target.timeoutMs,
     notFoundGraceMs: target.notFoundGraceMs,
     policy,

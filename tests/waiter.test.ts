@@ -90,10 +90,84 @@ describe("waiter loop (fake clock)", () => {
     assert.ok(clock.now() < 70_000);
   });
 
-  it("does not grant grace to a job that was visible and then disappeared", async () => {
-    const { out, clock } = await runScripted((t) => (t < 10_000 ? job("Running") : apiError("not-found")));
+  it("a job seen and then not found: a few looks over a bounded time, then 'disappeared'", async () => {
+    const { out, clock, api } = await runScripted((t) =>
+      t < 10_000 ? job("Running") : apiError("not-found"),
+    );
     assert.equal(out.state, "error");
-    assert.equal(clock.now(), 10_000);
+    assert.ok(out.state === "error" && out.disappeared === true);
+    assert.equal(out.job?.status, "Running");
+    // First not-found at 10 s; looked at again every 5 s (half the 10 s window); gone after 3 looks over 10 s.
+    assert.equal(clock.now(), 20_000);
+    assert.deepEqual(api.calls.slice(-3), [10_000, 15_000, 20_000]);
+  });
+
+  it("one not-found after the job was seen is tolerated", async () => {
+    const { out } = await runScripted((t) =>
+      t < 10_000 ? job("Running") : t < 15_000 ? apiError("not-found") : job("Completed"),
+    );
+    assert.equal(out.state, "completed");
+  });
+
+  it("a policy's NaN, Infinity or negative delay becomes the 1 s floor, never a hot loop", async () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
+      const { api } = await runScripted(() => job("Running"), {
+        timeoutMs: 10_000,
+        policy: { name: "broken", nextDelayMs: (h) => (h.length === 0 ? 0 : bad) },
+      });
+      assert.deepEqual(api.calls.slice(0, 3), [0, 1_000, 2_000], `delay ${bad}`);
+      assert.equal(api.calls.length, 11);
+    }
+  });
+
+  it("a poll still in flight at the deadline is cut off by the deadline signal (fake clock)", async () => {
+    const clock = new FakeClock();
+    let seen: { aborted: () => boolean; left: number } | undefined;
+    const done = waitForJob({
+      timeoutMs: 20_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+      poll: (signal, deadline) => {
+        seen = { aborted: () => signal.aborted, left: deadline.timeLeft() };
+        return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+      },
+    });
+    await Promise.resolve();
+    // The request's budget: the timeout plus the last-look grace (a tenth of it, at most 2 s).
+    assert.equal(seen?.left, 22_000);
+    clock.advance(21_999);
+    await Promise.resolve();
+    assert.equal(seen?.aborted(), false);
+    clock.advance(1);
+    const out = await done;
+    assert.equal(seen?.aborted(), true);
+    assert.equal(out.state, "timeout");
+  });
+
+  it("a look cut off by the deadline keeps the error before it as the timeout's last error", async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const out = await waitForJob({
+      timeoutMs: 10_000,
+      policy: fixedIntervalPolicy(10_000),
+      clock,
+      poll: (signal) => {
+        if (n++ === 0) return Promise.reject(apiError("throttled", 429));
+        const cut = new JobApiError({
+          kind: "transient",
+          service: "rds",
+          jobId: "j1",
+          url: "http://127.0.0.1/v3/p/jobs",
+          fault: "no complete answer before the wait's deadline",
+        });
+        return new Promise((_, reject) => {
+          signal.addEventListener("abort", () => reject(cut));
+          clock.advance(2_000);
+        });
+      },
+    });
+    assert.equal(out.state, "timeout");
+    assert.equal(out.state === "timeout" && out.lastError?.details.httpStatus, 429);
   });
 
   it("survives a long transient outage: only the timeout ends it", async () => {
@@ -156,6 +230,33 @@ describe("progress messages", () => {
     assert.equal(lines[0], "[job-waiter] rds job j1 CreateMysqlSingleHAInstance: Running 10% (0s elapsed)");
     assert.match(lines[2]!, /Running 20% \(15s elapsed\)/);
   });
+  it("says 'retrying' only for what is retried, and counts failures in a row from the third", async () => {
+    const lines: string[] = [];
+    const report = createProgressReporter({
+      service: "rds",
+      jobId: "j1",
+      write: (l) => lines.push(l),
+      minIntervalMs: 0,
+    });
+    let n = 0;
+    const clock = new FakeClock();
+    await waitForJob({
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(1_000),
+      clock,
+      onObservation: report,
+      poll: async () => {
+        n++;
+        throw n <= 3 ? apiError("transient", 503) : apiError("auth", 403);
+      },
+    });
+    assert.equal(lines.length, 4, lines.join("\n"));
+    assert.match(lines[0]!, /HTTP 503, retrying \(0s elapsed\)$/);
+    assert.match(lines[2]!, /HTTP 503, retrying \(3 failed looks in a row\)/);
+    assert.match(lines[3]!, /HTTP 403, giving up/);
+    assert.doesNotMatch(lines[3]!, /retrying/);
+  });
+
   it("says when a status is unknown and that it keeps waiting", () => {
     const lines: string[] = [];
     const report = createProgressReporter({ service: "dds", jobId: "j1", write: (l) => lines.push(l) });
