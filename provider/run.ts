@@ -40,11 +40,12 @@ export async function waitForInputs(
   const policy =
     deps.policy ??
     progressAwarePolicy({
+      service: target.service,
       ...(target.minPollMs !== undefined ? { minDelayMs: target.minPollMs } : {}),
       ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
     });
   const outcome = await waitForJob({
-    poll: (signal) => client.getJob(target.jobId, signal),
+    poll: (signal, deadline) => client.getJob(target.jobId, { signal, timeLeft: () => deadline.timeLeft() }),
     timeoutMs: target.timeoutMs,
     notFoundGraceMs: target.notFoundGraceMs,
     policy,
