@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  rmSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { type Simulator, startSimulator } from "../simulator";
@@ -89,7 +80,7 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     const work: string[] = [];
     const rootStepsDone = new Set<string>();
 
-    // `pulumi login --local` creates an empty ~/.pulumi in the real home (see PULUMI_BACKEND_URL below).
+    // `pulumi login --local` creates ~/.pulumi (with a meta.yaml) in the real home (see PULUMI_BACKEND_URL below).
     const realDotPulumi = join(userInfo().homedir, ".pulumi");
     let hadDotPulumi = true;
 
@@ -117,8 +108,10 @@ describe("examples: the README's simulator block, from a fresh clone", () => {
     after(async () => {
       for (const d of work) rmSync(d, { recursive: true, force: true });
       await sim?.close();
-      if (!hadDotPulumi && existsSync(realDotPulumi) && readdirSync(realDotPulumi).length === 0) {
-        rmdirSync(realDotPulumi);
+      // Only what the login itself writes (the backend's meta.yaml), nothing else of anyone's.
+      const leftByLogin = (f: string) => f === "meta.yaml" || f === "meta.yaml.attrs";
+      if (!hadDotPulumi && existsSync(realDotPulumi) && readdirSync(realDotPulumi).every(leftByLogin)) {
+        rmSync(realDotPulumi, { recursive: true });
       }
     });
 

@@ -1,5 +1,5 @@
 /**
- * The fault matrix: the real client and waiter (`waitForInputs`, `getJob`) against a raw fault server, one
+ * The fault matrix: the real client and waiter (`waitForInputs`, `waitForJobId`) against a raw fault server, one
  * fault per case. Each case asserts the outcome and how long the wait took against its deadline; the endless
  * body also asserts bounded memory. Every case starts its own servers (own ports, so its own gate) and closes
  * them, so the cases do not depend on their order.
@@ -15,7 +15,7 @@ import type { HttpOptions } from "../../provider/http";
 import { formatFailures, validateInputs, type WaiterInputs } from "../../provider/inputs";
 import { waitForInputs } from "../../provider/run";
 import type { WaitOutcome } from "../../provider/waiter";
-import { getJob } from "../../sdk/get-job";
+import { waitForJobId } from "../../sdk/wait-for-job-id";
 import { ddsJobJson, FaultServer, type Handler, headerBlock, NOT_FOUND_JSON, statusLine } from "./server";
 
 const JOB = "2f1c6a0e-5b7d-4c8e-9a3f-1d2e3f4a5b6c";
@@ -486,18 +486,19 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     assert.equal(s.connections, 0);
   });
 
-  it("getJob (wait: true) on a hanging server: JobWaitError timeout within the margin", async () => {
+  // getJob's script options (env, write) belong to waitForJobId, the plain-Node entry with the same path.
+  it("waitForJobId on a hanging server: JobWaitError timeout within the margin", async () => {
     const s = await serve(() => undefined);
     const t0 = performance.now();
-    const err = await getJob(
-      { service: "dds", jobId: JOB, endpoint: s.url, timeout: "2s", wait: true },
+    const err = await waitForJobId(
+      { service: "dds", jobId: JOB, endpoint: s.url, timeout: "2s" },
       { env: akskEnv(), write: () => undefined },
     ).then(
       () => undefined,
       (e: unknown) => e,
     );
     const ms = performance.now() - t0;
-    rows.push({ fault: "hang via getJob(wait)", outcome: "JobWaitError", timeoutMs: 2_000, settledMs: ms });
+    rows.push({ fault: "hang via waitForJobId", outcome: "JobWaitError", timeoutMs: 2_000, settledMs: ms });
     assert.ok(err instanceof Error && err.name === "JobWaitError", String(err));
     assert.match(
       err.message,
@@ -506,9 +507,9 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     settledNearTimeout(ms, 2_000);
   });
 
-  it("getJob (one look) with a wrong id answer: rejected, never returned as the job", async () => {
+  it("waitForJobId with a wrong id answer: rejected at once, never returned as the job", async () => {
     const s = await serve((_req, reply) => reply.send(200, ddsJobJson("another-job-0000", "Completed")));
-    const err = await getJob({ service: "dds", jobId: JOB, endpoint: s.url }, { env: akskEnv() }).then(
+    const err = await waitForJobId({ service: "dds", jobId: JOB, endpoint: s.url }, { env: akskEnv() }).then(
       () => undefined,
       (e: unknown) => e,
     );
