@@ -278,6 +278,14 @@ function finiteOr(v: number, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
+/** `policy`, but the first look goes at once: for jobs that may have ended already (resumed waits, `getJob`). */
+export function lookingFirst(policy: PollingPolicy): PollingPolicy {
+  return {
+    name: `${policy.name}, looking first`,
+    nextDelayMs: (history, ctx) => (history.length === 0 ? 0 : policy.nextDelayMs(history, ctx)),
+  };
+}
+
 /** A fixed interval, after an optional first delay (the Terraform providers' shape). */
 export function fixedIntervalPolicy(intervalMs: number, firstDelayMs = 0, name = "fixed"): PollingPolicy {
   return {

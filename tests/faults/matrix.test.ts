@@ -12,7 +12,7 @@ import { JobClient } from "../../provider/client";
 import { JobApiError } from "../../provider/errors";
 import { gateFor, resetGates } from "../../provider/gate";
 import type { HttpOptions } from "../../provider/http";
-import { formatFailures, validateInputs, type WaiterInputs } from "../../provider/inputs";
+import { requireValidInputs } from "../../provider/inputs";
 import { waitForInputs } from "../../provider/run";
 import type { WaitOutcome } from "../../provider/waiter";
 import { waitForJobId } from "../../sdk/wait-for-job-id";
@@ -69,18 +69,15 @@ describe("fault matrix (raw fault server, real client and waiter)", function () 
     http: HttpOptions = {},
   ): Promise<{ outcome: WaitOutcome; ms: number; lines: string[]; timeoutMs: number }> {
     const raw = { service: "dds", jobId: JOB, endpoint: server.url, timeout: "2s", ...extra };
-    const v = validateInputs(raw);
-    assert.equal(v.failures.length, 0, formatFailures(v.failures));
+    const inputs = requireValidInputs(raw, "fault case inputs");
     const lines: string[] = [];
     const t0 = performance.now();
-    const { outcome, target } = await waitForInputs(
-      v.inputs as unknown as WaiterInputs,
-      ambientSources(env),
-      {
-        write: (l) => lines.push(l),
-        http,
-      },
-    );
+    // The first look goes at once: these cases are about faults, not about the policy's first delay.
+    const { outcome, target } = await waitForInputs(inputs, ambientSources(env), {
+      write: (l) => lines.push(l),
+      http,
+      lookFirst: true,
+    });
     const ms = performance.now() - t0;
     // No credential in any progress line or error message, whatever the fault.
     const said = [
