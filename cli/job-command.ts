@@ -54,7 +54,9 @@ export async function runJobCommand(args: JobCommandArgs, io: CliIo): Promise<nu
       printJob(observed.job);
       return EXIT.completed;
     }
+    // A job given on the command line exists already: the first look goes at once.
     const { outcome, target } = await waitForInputs(inputs, sources, {
+      lookFirst: true,
       ...progress,
       ...(io.signal ? { signal: io.signal } : {}),
     });

@@ -47,7 +47,8 @@ export async function readJob(
   const w = requireValidInputs({ ...rest }, `${what}: invalid arguments`);
   const preview = what !== "waitForJobId" && pulumi.runtime.isDryRun();
   if (!wait || preview) return (await lookOnce(w, sources, deps)).observed.job;
-  const { outcome, target } = await waitForInputs(w, sources, deps);
+  // The job exists already (its ID came from somewhere): the first look goes at once.
+  const { outcome, target } = await waitForInputs(w, sources, { ...deps, lookFirst: true });
   if (outcome.state === "completed" || outcome.state === "failed") return outcome.job;
   throw errorForOutcome(outcome, target, "retry");
 }
