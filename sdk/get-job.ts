@@ -14,6 +14,7 @@ export interface GetJobOptions {
   env?: NodeJS.ProcessEnv;
   /** Where progress lines go while waiting; default stdout. */
   write?: (line: string) => void;
+  /** Stops the wait: `getJob` then rejects with a `JobWaitError` of kind `aborted`. */
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,8 @@
 /**
  * pulumi-job-waiter: wait inside `pulumi up` for Huawei Cloud and Open Telekom Cloud database jobs (DDS,
  * GaussDB openGauss, RDS) and read what they produced.
+ *
+ * @packageDocumentation
  */
 export { parseDuration } from "../provider/duration";
 export { JobApiError, JobWaitError } from "../provider/errors";
@@ -8,12 +10,23 @@ export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job"
 export { JobWaiter } from "./job-waiter";
 export type {
   Cloud,
+  Duration,
+  EmptyEntities,
   GetJobArgs,
   GetJobOutputArgs,
+  GetJobResult,
+  InstanceEntities,
   Job,
   JobEntities,
   JobInstance,
   JobStatus,
   JobWaiterArgs,
+  JobWaiterInputs,
+  JobWaiterOutputs,
+  JobWaiterState,
+  OtherEntities,
+  PublicIpEntities,
   Service,
+  SwitchoverEntities,
+  VolumeEntities,
 } from "./types";

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Job, JobEntities, JobStatus } from "../provider/job";
-import type { Cloud, Service } from "../provider/services";
+import { OUTPUT_KEYS } from "./keys";
 import { createProviderStub } from "./provider-stub";
-import type { JobWaiterArgs } from "./types";
+import type { Cloud, Duration, JobEntities, JobStatus, JobWaiterArgs, Service } from "./types";
 
 /**
  * Waits, inside `pulumi up`, until a DDS, GaussDB or RDS job has ended, and exposes what it produced.
@@ -11,58 +10,60 @@ import type { JobWaiterArgs } from "./types";
  * next `pulumi up` resumes the wait. Destroying it does nothing in the cloud.
  */
 export class JobWaiter extends pulumi.dynamic.Resource {
+  /** `"dds"`, `"gaussdb"` or `"rds"`. */
   declare readonly service: pulumi.Output<Service>;
+  /** The job waited for. */
   declare readonly jobId: pulumi.Output<string>;
+  /** The project ID, if given as an input. */
   declare readonly projectId: pulumi.Output<string | undefined>;
+  /** The region, if given as an input. */
   declare readonly region: pulumi.Output<string | undefined>;
+  /** The cloud, if given as an input. */
   declare readonly cloud: pulumi.Output<Cloud | undefined>;
+  /** The endpoint override, if given as an input. */
   declare readonly endpoint: pulumi.Output<string | undefined>;
-  declare readonly timeout: pulumi.Output<number | string | undefined>;
+  /** The timeout, as given. */
+  declare readonly timeout: pulumi.Output<Duration | undefined>;
+  /** Whether a failed job fails the deployment, as given. */
   declare readonly failOnJobFailure: pulumi.Output<boolean | undefined>;
-  declare readonly notFoundGrace: pulumi.Output<number | string | undefined>;
-  declare readonly minPollInterval: pulumi.Output<number | string | undefined>;
-  declare readonly maxPollInterval: pulumi.Output<number | string | undefined>;
+  /** The grace window for a job not visible yet, as given. */
+  declare readonly notFoundGrace: pulumi.Output<Duration | undefined>;
+  /** The floor between two polls, as given. */
+  declare readonly minPollInterval: pulumi.Output<Duration | undefined>;
+  /** The cap between two polls, as given. */
+  declare readonly maxPollInterval: pulumi.Output<Duration | undefined>;
   /** `Completed`, or `Failed` with `failOnJobFailure: false`; `Running` after a timeout. */
   declare readonly status: pulumi.Output<JobStatus>;
+  /** The job's name, e.g. `CreateMysqlSingleHAInstance`. */
   declare readonly jobName: pulumi.Output<string | undefined>;
   /** 0..100 while running; absent once ended. */
   declare readonly progress: pulumi.Output<number | undefined>;
-  /** ISO 8601 UTC. */
+  /** When the job was created: ISO 8601 UTC. */
   declare readonly created: pulumi.Output<string | undefined>;
+  /** When the job ended: ISO 8601 UTC (RDS usually does not say). */
   declare readonly ended: pulumi.Output<string | undefined>;
   /** `ended - created`, in seconds, when both are known. */
   declare readonly durationSeconds: pulumi.Output<number | undefined>;
+  /** The ID of the instance the job ran on. */
   declare readonly instanceId: pulumi.Output<string | undefined>;
+  /** The name of the instance the job ran on. */
   declare readonly instanceName: pulumi.Output<string | undefined>;
+  /** Why the job failed (with `failOnJobFailure: false`). */
   declare readonly failReason: pulumi.Output<string | undefined>;
   /** RDS only: what the job produced (endpoint, volume, public IP, switchover), by `kind`. */
   declare readonly entities: pulumi.Output<JobEntities | undefined>;
 
+  /**
+   * @param name - The resource's unique name.
+   * @param args - Where the job is and how to wait for it.
+   * @param opts - The usual resource options (`dependsOn`, `parent`, ...). `customTimeouts` is not passed to
+   *   dynamic providers: use the `timeout` input.
+   */
   constructor(name: string, args: JobWaiterArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      PROVIDER,
-      name,
-      {
-        ...args,
-        status: undefined,
-        jobName: undefined,
-        progress: undefined,
-        created: undefined,
-        ended: undefined,
-        durationSeconds: undefined,
-        instanceId: undefined,
-        instanceName: undefined,
-        failReason: undefined,
-        entities: undefined,
-      },
-      opts,
-      "job-waiter",
-      "JobWaiter",
-    );
+    // Outputs are declared as undefined inputs so that the engine registers them as this resource's outputs.
+    const outputs = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
+    super(PROVIDER, name, { ...args, ...outputs }, opts, "job-waiter", "JobWaiter");
   }
 }
 
 const PROVIDER = createProviderStub();
-
-/** For type-checking that the outputs cover the `Job` fields users care about. */
-export type JobWaiterOutputs = Pick<Job, "status">;
