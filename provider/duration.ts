@@ -2,10 +2,13 @@
  * Timeouts are given as seconds (a number) or as a duration string (`"45m"`, `"1h30m"`, `"90s"`, `"2h"`),
  * the way Pulumi's customTimeouts and Go's time.ParseDuration spell them.
  */
+import type { Duration } from "../sdk/types";
+
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s))+$/;
 
-export type DurationInput = number | string;
+/** Seconds (a number) or a duration string such as `"45m"`, `"1h30m"`, `"90s"`. */
+export type DurationInput = Duration;
 
 /** Seconds, or a message saying what is wrong with the value (never throws). */
 export function parseDurationSeconds(value: DurationInput): { seconds: number } | { problem: string } {

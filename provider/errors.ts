@@ -6,6 +6,7 @@ import type { Job } from "./job";
 import type { Service } from "./services";
 import { formatElapsed } from "./time";
 
+/** The class of an API failure, which decides whether the waiter retries. */
 export type ApiErrorKind =
   /** DBS.200543 or 404: the job is unknown (not yet visible, expired after ~1 month, or wrong project/region). */
   | "not-found"
@@ -22,17 +23,27 @@ export type ApiErrorKind =
   /** A 2xx whose body is not a job. */
   | "invalid-response";
 
+/** What went wrong with a request to the job API, as facts (no credential is ever among them). */
 export interface ApiErrorDetails {
+  /** The class of failure, which decides whether the waiter retries. */
   kind: ApiErrorKind;
+  /** The service asked. */
   service: Service;
+  /** The job asked for. */
   jobId: string;
   /** Where the request went: scheme, host and path, no query and no credentials. */
   url: string;
+  /** The HTTP status, when there was a response. */
   httpStatus?: number;
+  /** The API's `error_code` (or a gateway's `code`), e.g. `DBS.200543`, `APIGW.0301`. */
   errorCode?: string;
+  /** The API's `error_msg` (or a gateway's `message`). */
   errorMsg?: string;
+  /** The request id the gateway returned (`X-Request-Id`), to quote to support. */
   requestId?: string;
+  /** Where the credentials came from (e.g. `environment HW_*`), never the credentials themselves. */
   credentialSource?: string;
+  /** The underlying error (network, timeout), if any. */
   cause?: unknown;
 }
 
@@ -53,15 +64,20 @@ const ADVICE: Record<ApiErrorKind, (d: ApiErrorDetails) => string> = {
     "The endpoint answered with something that is not a job; check that `endpoint` points at the service's API.",
 };
 
+/** A request to the job API failed: the message names the service, job, HTTP status, error code and request id. */
 export class JobApiError extends Error {
+  /** Always `"JobApiError"`. */
   override readonly name = "JobApiError";
+  /** The facts behind the message. */
   readonly details: ApiErrorDetails;
 
+  /** @param details - The facts the message is built from. */
   constructor(details: ApiErrorDetails) {
     super(describeApiError(details), details.cause !== undefined ? { cause: details.cause } : undefined);
     this.details = details;
   }
 
+  /** The class of failure (`details.kind`). */
   get kind(): ApiErrorKind {
     return this.details.kind;
   }
@@ -105,11 +121,21 @@ function causeText(err: Error): string {
   return err.message;
 }
 
+/** Why a wait did not end in `Completed`. */
 export type WaitFailureKind = "failed" | "timeout" | "aborted" | "not-found" | "error";
 
 /** How a wait ended when it did not end in `Completed`. */
 export class JobWaitError extends Error {
+  /** Always `"JobWaitError"`. */
   override readonly name = "JobWaitError";
+  /**
+   * @param message - The whole story: service, job, status, fail_reason and what to do.
+   * @param kind - Why the wait ended: `failed`, `timeout`, `aborted`, `not-found` or `error`.
+   * @param service - The service asked.
+   * @param jobId - The job waited for.
+   * @param job - The job as last seen, if it was seen at all.
+   * @param options - `cause`: the underlying error.
+   */
   constructor(
     message: string,
     readonly kind: WaitFailureKind,

@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 export { parseDuration } from "../provider/duration";
-export { JobApiError, JobWaitError } from "../provider/errors";
+export {
+  type ApiErrorDetails,
+  type ApiErrorKind,
+  JobApiError,
+  JobWaitError,
+  type WaitFailureKind,
+} from "../provider/errors";
 export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job";
 export { JobWaiter } from "./job-waiter";
 export type {

@@ -36,8 +36,13 @@ export interface InstanceEntities {
     endpoint?: string;
     /** `Single`, `Ha` or `Replica` (the wire's `replica` is normalised); anything else as sent. */
     type?: string;
-    /** Database engine and version, e.g. `{ type: "MySQL", version: "8.0" }`. */
-    datastore?: { type?: string; version?: string };
+    /** Database engine and version. */
+    datastore?: {
+      /** The engine, e.g. `MySQL`, `PostgreSQL`, `SQLServer`. */
+      type?: string;
+      /** The engine version, e.g. `8.0`. */
+      version?: string;
+    };
     /** For a read replica: the ID of its primary instance. */
     replicaOf?: string;
   };
@@ -50,7 +55,14 @@ export interface VolumeEntities {
   /** Tells the variants of {@link JobEntities} apart. */
   kind: "volume";
   /** The volume before and after the resize. */
-  volume: { type?: string; originalSizeGb?: number; targetSizeGb?: number };
+  volume: {
+    /** The volume type, e.g. `CLOUDSSD`. */
+    type?: string;
+    /** Size before the resize, in GB. */
+    originalSizeGb?: number;
+    /** Size after the resize, in GB. */
+    targetSizeGb?: number;
+  };
   /** IDs of the cloud resources the job changed. */
   resourceIds: string[];
 }
