@@ -126,7 +126,10 @@ function duration(what: string, maxSeconds: number) {
 
 const boolean = z.boolean({ error: (i) => `must be true or false, got ${quote(i.input)}` });
 
-/** One schema per input key; `tests/types.test.ts` checks their types against the public `JobWaiterInputs`. */
+/**
+ * One schema per input key; `tests/types/checks.ts` checks their types against the public `JobWaiterInputs`.
+ * @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod.
+ */
 export const inputSchemas = {
   service,
   jobId,
