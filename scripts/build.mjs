@@ -2,6 +2,7 @@
 // so `import { JobWaiter } from "pulumi-job-waiter"` and `require("pulumi-job-waiter")` see the same module.
 import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,15 +15,10 @@ execFileSync(
     stdio: "inherit",
   },
 );
-const names = [
-  "JobWaiter",
-  "getJob",
-  "getJobOutput",
-  "jobFailure",
-  "parseDuration",
-  "JobWaitError",
-  "JobApiError",
-];
+// The ESM entry's named exports are whatever the CommonJS build exports, so the two can never differ.
+const names = Object.keys(createRequire(import.meta.url)(join(root, "dist/sdk/index.js"))).filter(
+  (n) => n !== "__esModule" && n !== "default",
+);
 writeFileSync(
   join(root, "dist/sdk/index.mjs"),
   `import cjs from "./index.js";\nexport const { ${names.join(", ")} } = cjs;\nexport default cjs;\n`,

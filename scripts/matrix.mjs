@@ -138,6 +138,9 @@ function runEntry(entry, cliDir) {
   const dir = workspace(modules);
   try {
     const env = { PATH: `${dirname(node)}:${process.env.PATH}` };
+    // Child processes (npm, the language host, the dynamic provider host) run `node` from PATH: this one.
+    const onPath = quiet("node", ["--version"], { env: { ...process.env, ...env } });
+    if (onPath !== nodeVersion) throw new Error(`node on PATH is ${onPath}, expected ${nodeVersion}`);
     const installed = JSON.parse(readFileSync(join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8"));
     if (installed.version !== pulumiVersion) throw new Error(`expected @pulumi/pulumi ${pulumiVersion}`);
     // Our sources against this @pulumi/pulumi's declarations.

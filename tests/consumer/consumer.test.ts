@@ -91,11 +91,15 @@ if (typeof provider.hostJobWaiterProvider !== "function") throw new Error("requi
 `;
 
 const ESM_RUNTIME = `
+import { createRequire } from "node:module";
 import { getJob, JobWaiter, parseDuration } from "pulumi-job-waiter";
 import * as provider from "pulumi-job-waiter/provider";
 import { startSimulator } from "pulumi-job-waiter/simulator";
 if (typeof JobWaiter !== "function" || parseDuration("2m") !== 120) throw new Error("import: root entry incomplete");
 if (typeof provider.createJobWaiterProvider !== "function") throw new Error("import: provider entry incomplete");
+const esmNames = Object.keys(await import("pulumi-job-waiter")).filter((n) => n !== "default").sort();
+const cjsNames = Object.keys(createRequire(import.meta.url)("pulumi-job-waiter")).filter((n) => n !== "__esModule").sort();
+if (esmNames.join() !== cjsNames.join()) throw new Error("import and require differ: " + esmNames + " vs " + cjsNames);
 const sim = await startSimulator();
 try {
   const { id } = sim.createJob({ service: "dds", durationMs: 60000 });
