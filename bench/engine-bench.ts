@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { type Simulator, startSimulator } from "../simulator";
-import { makeProgram, newStack, repoRoot } from "../tests/engine/harness";
+import { makeProgram, newStack, repoRoot } from "../tests/support/engine-harness";
 
 const run = promisify(execFile);
 const COUNT = 50;

@@ -3,7 +3,7 @@
  * waiter loop as ours. Sources: the Terraform providers' StateChangeConf settings and AWS's util-waiter.
  */
 import type { PollingPolicy } from "../provider/waiter";
-import { rng } from "./rng";
+import { rng } from "../tests/support/rng";
 
 /** Terraform Huawei Cloud provider: 10 s delay, then every 10 s. */
 export const terraformHuawei: PollingPolicy = {

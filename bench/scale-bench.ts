@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createJobWaiterProvider } from "../provider/dynamic";
 import { SimulatorAdmin } from "../simulator/admin-client";
-import { rng } from "./rng";
+import { rng } from "../tests/support/rng";
 
 const N = Number(process.env.BENCH_WAITERS ?? 1000);
 const GATEWAY = { ratePerSecond: Number(process.env.BENCH_GATEWAY_RPS ?? 60), burst: 60 };

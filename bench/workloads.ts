@@ -3,7 +3,7 @@
  * at any moment before that. Shapes follow what task centers report: a fast start, plateaus, noisy steps,
  * and a final jump from somewhere in the 80s or 90s to done.
  */
-import { rng } from "./rng";
+import { rng } from "../tests/support/rng";
 
 function normal(r: () => number): number {
   const u = Math.max(r(), 1e-12);

@@ -8,12 +8,11 @@ import { INPUT_KEYS, JOB_IDENTITY_KEYS, OUTPUT_KEYS } from "../sdk/keys";
 import { configSource, type SettingsSource } from "./auth/credentials";
 import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
-import { describeFailedJob, describeTimeout, JobApiError } from "./errors";
-import { formatFailures, UNKNOWN, validateInputs, type WaiterInputs } from "./inputs";
+import { errorForOutcome, JobApiError, JobWaitError, PartialFailureError } from "./errors";
+import { requireValidInputs, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
-import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "./run";
-import { preflight, SettingsError, type Target } from "./target";
-import type { WaitOutcome } from "./waiter";
+import { lookOnce, type RunDeps, waitForInputs } from "./run";
+import { preflight } from "./target";
 
 type Props = Record<string, unknown>;
 
@@ -62,14 +61,6 @@ function inputsOnly(props: Props): Props {
   );
 }
 
-/** Thrown as is from create/update: the engine keeps the resource with these outputs and resumes next time. */
-interface PartialFailure {
-  id: string;
-  properties: Props;
-  message: string;
-  reasons: string[];
-}
-
 export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic.ResourceProvider {
   let configGet: (key: string) => string | undefined = () => undefined;
   // Config is read once in `configure`; the environment on every call, so a changed env is honoured.
@@ -86,46 +77,19 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     ...(label ? { label } : {}),
   });
 
-  async function wait(id: string, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const v = validateInputs(inputs);
-    if (v.failures.length > 0) throw new Error(`invalid JobWaiter inputs:\n${formatFailures(v.failures)}`);
-    const w = v.inputs as unknown as WaiterInputs;
-    let result: { outcome: WaitOutcome; target: Target };
-    try {
-      result = await waitForInputs(w, sources(), runDeps());
-    } catch (err) {
-      throw err instanceof SettingsError ? new Error(err.message) : err;
-    }
-    const { outcome, target } = result;
+  async function wait(id: string, inputs: Props, w: WaiterInputs): Promise<pulumi.dynamic.CreateResult> {
+    const { outcome, target } = await waitForInputs(w, sources(), runDeps());
     const outs = (job: Job | undefined): Props => ({ ...inputsOnly(inputs), ...jobOutputs(job) });
-    switch (outcome.state) {
-      case "completed":
-        return { id, outs: outs(outcome.job) };
-      case "failed":
-        if (w.failOnJobFailure === false) return { id, outs: outs(outcome.job) };
-        throw new Error(describeFailedJob(w.service, w.jobId, outcome.job));
-      case "timeout":
-      case "aborted": {
-        const message =
-          outcome.state === "timeout"
-            ? describeTimeout(w.service, w.jobId, target.timeoutMs, outcome.job, outcome.lastError)
-            : `${w.service} job ${w.jobId}: the wait was interrupted; the job keeps running. Run \`pulumi up\` again to resume waiting.`;
-        const failure: PartialFailure = { id, properties: outs(outcome.job), message, reasons: [message] };
-        throw failure;
-      }
-      case "error": {
-        const e = outcome.error;
-        if (e instanceof JobApiError && e.kind === "not-found") {
-          if (outcome.job) {
-            throw new Error(
-              `${w.service} job ${w.jobId} was found earlier in this wait and has now disappeared (expired or deleted). ${e.message}`,
-            );
-          }
-          throw new Error(describeNotFound(target, e, outcome.notFoundForMs));
-        }
-        throw e;
+    const error = errorForOutcome(outcome, target);
+    if (!error) return { id, outs: outs(outcome.job) };
+    if (error instanceof JobWaitError) {
+      if (error.kind === "failed" && w.failOnJobFailure === false) return { id, outs: outs(error.job) };
+      // The job keeps running: stay in the state with what was seen, so the next `pulumi up` resumes.
+      if (error.kind === "timeout" || error.kind === "aborted") {
+        throw new PartialFailureError(id, outs(error.job), error);
       }
     }
+    throw error;
   }
 
   return {
@@ -134,13 +98,10 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     },
 
     async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-      const { inputs, failures } = validateInputs(news);
-      if (failures.length === 0) {
-        const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== UNKNOWN));
-        failures.push(...preflight(known as Partial<WaiterInputs>, sources()));
-      }
       void olds;
-      return { inputs, failures };
+      const v = validateInputs(news);
+      if (v.state === "invalid") return { inputs: v.inputs, failures: v.failures };
+      return { inputs: v.inputs, failures: preflight(v.values, sources()) };
     },
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -150,8 +111,8 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     },
 
     async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-      const id = resourceId(inputs as unknown as WaiterInputs);
-      return wait(id, inputs);
+      const w = requireValidInputs(inputs, "invalid JobWaiter inputs");
+      return wait(resourceId(w), inputs, w);
     },
 
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -161,19 +122,19 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
         // A finished job stays finished: only the way we wait changed, so no request is made.
         return { outs: { ...inputsOnly(news), ...pickOutputs(olds) } };
       }
-      const { outs } = await wait(id, news);
+      const { outs } = await wait(id, news, requireValidInputs(news, "invalid JobWaiter inputs"));
       return { outs };
     },
 
     async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
       const v = validateInputs(props);
-      if (v.failures.length > 0) return { id, props };
+      if (v.state !== "valid") return { id, props };
       try {
-        const { observed } = await lookOnce(v.inputs as unknown as WaiterInputs, sources(), runDeps());
+        const { observed } = await lookOnce(v.values, sources(), runDeps());
         return { id, props: { ...inputsOnly(props), ...jobOutputs(observed.job) } };
       } catch (err) {
         // Jobs can be queried for about a month; after that the last known outputs are all there is.
-        if (err instanceof JobApiError && err.kind === "not-found") {
+        if (err instanceof JobApiError && err.details.kind === "not-found") {
           (deps.write ?? console.log)(
             `[job-waiter] ${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`,
           );

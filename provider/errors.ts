@@ -6,6 +6,67 @@ import type { Job } from "./job";
 import type { Service } from "./services";
 import { formatElapsed } from "./time";
 
+/**
+ * Every kind of error this package throws, so a caller can `switch (err.kind)` on one base class:
+ * - `failed`: the job ended `Failed` (its `fail_reason` is in the message and on `job`);
+ * - `timeout`: the job did not end within the wait's timeout; it keeps running in the cloud;
+ * - `aborted`: the wait was interrupted (Ctrl-C, an abort signal); the job keeps running;
+ * - `not-found`: the job never became visible within the grace window for new jobs;
+ * - `disappeared`: the job was seen during this wait and then stopped being found (expired or deleted);
+ * - `api`: the API answered with an error or something that is not a job (`JobApiError`, see `details`);
+ * - `settings`: a setting from config, the environment or the credentials file is missing or wrong;
+ * - `invalid-input`: an input or argument is wrong (`failures` names each field).
+ */
+export type JobWaiterErrorKind =
+  | "failed"
+  | "timeout"
+  | "aborted"
+  | "not-found"
+  | "disappeared"
+  | "api"
+  | "settings"
+  | "invalid-input";
+
+/** What an error knows about the job it is about, when it is about one. */
+export interface JobErrorContext {
+  /** The service asked. */
+  service?: Service;
+  /** The job concerned. */
+  jobId?: string;
+  /** The job as last seen, if it was seen. */
+  job?: Job;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/** The base class of every error this package throws. */
+export class JobWaiterError extends Error {
+  /** The class name, e.g. `"JobWaitError"`: shown first when the error is printed. */
+  override readonly name: string = "JobWaiterError";
+  /** The service asked, when the error is about a job. */
+  readonly service?: Service;
+  /** The job concerned, when the error is about a job. */
+  readonly jobId?: string;
+  /** The job as last seen, if it was seen. */
+  readonly job?: Job;
+
+  /**
+   * @param kind - What went wrong, to `switch` on.
+   * @param message - The whole story and what to do.
+   * @param context - The job concerned and the underlying error, where known.
+   */
+  constructor(
+    readonly kind: JobWaiterErrorKind,
+    message: string,
+    context: JobErrorContext = {},
+  ) {
+    super(message, context.cause !== undefined ? { cause: context.cause } : undefined);
+    if (context.service !== undefined) this.service = context.service;
+    if (context.jobId !== undefined) this.jobId = context.jobId;
+    if (context.job !== undefined) this.job = context.job;
+  }
+}
+
 /** The class of an API failure, which decides whether the waiter retries. */
 export type ApiErrorKind =
   /** DBS.200543 or 404: the job is unknown (not yet visible, expired after ~1 month, or wrong project/region). */
@@ -64,22 +125,30 @@ const ADVICE: Record<ApiErrorKind, (d: ApiErrorDetails) => string> = {
     "The endpoint answered with something that is not a job; check that `endpoint` points at the service's API.",
 };
 
-/** A request to the job API failed: the message names the service, job, HTTP status, error code and request id. */
-export class JobApiError extends Error {
+/**
+ * The API answered with an error, or with something that is not this job. `details.kind` says which kind
+ * of trouble (`not-found`, `auth`, `throttled`, `transient`, ...), `transient` whether polling again may help.
+ */
+export class JobApiError extends JobWaiterError {
   /** Always `"JobApiError"`. */
   override readonly name = "JobApiError";
-  /** The facts behind the message. */
+  /** Always `"api"`; `details.kind` tells the API failures apart. */
+  declare readonly kind: "api";
+  /** The service asked. */
+  declare readonly service: Service;
+  /** The job asked for. */
+  declare readonly jobId: string;
+  /** The facts behind the message: HTTP status, error_code, error_msg, request id, URL. */
   readonly details: ApiErrorDetails;
 
   /** @param details - The facts the message is built from. */
   constructor(details: ApiErrorDetails) {
-    super(describeApiError(details), details.cause !== undefined ? { cause: details.cause } : undefined);
+    super("api", describeApiError(details), {
+      service: details.service,
+      jobId: details.jobId,
+      cause: details.cause,
+    });
     this.details = details;
-  }
-
-  /** The class of failure (`details.kind`). */
-  get kind(): ApiErrorKind {
-    return this.details.kind;
   }
 
   /** Worth polling again: throttling and transient failures; never auth or client errors. */
@@ -88,15 +157,17 @@ export class JobApiError extends Error {
   }
 }
 
-export function describeApiError(d: ApiErrorDetails): string {
-  const what =
-    d.kind === "not-found"
+/** The message of an API error; `what` replaces the headline (e.g. how long a job has not been found). */
+export function describeApiError(d: ApiErrorDetails, what?: string): string {
+  const headline =
+    what ??
+    (d.kind === "not-found"
       ? "job not found"
       : d.kind === "invalid-response"
         ? "unexpected response"
         : d.httpStatus !== undefined
           ? `HTTP ${d.httpStatus}`
-          : "request failed";
+          : "request failed");
   const facts = [
     d.httpStatus !== undefined && d.kind === "not-found" ? `HTTP ${d.httpStatus}` : undefined,
     d.errorCode ? `error_code ${d.errorCode}` : undefined,
@@ -109,7 +180,7 @@ export function describeApiError(d: ApiErrorDetails): string {
     d.cause instanceof Error && (d.kind === "transient" || d.kind === "unknown-host")
       ? ` (${causeText(d.cause)})`
       : "";
-  return `${d.service} job ${d.jobId}: ${what}${cause} [${facts.join(", ")}]. ${ADVICE[d.kind](d)}`;
+  return `${d.service} job ${d.jobId}: ${headline}${cause} [${facts.join(", ")}]. ${ADVICE[d.kind](d)}`;
 }
 
 /** fetch's "fetch failed" says nothing; the system error under it (ENOTFOUND rds.x.y) does. */
@@ -121,30 +192,103 @@ function causeText(err: Error): string {
   return err.message;
 }
 
-/** Why a wait did not end in `Completed`. */
-export type WaitFailureKind = "failed" | "timeout" | "aborted" | "not-found" | "error";
+/** How a wait ended when it did not end in `Completed`: `failed`, `timeout`, `aborted`, `not-found` or `disappeared`. */
+export type WaitFailureKind = Extract<
+  JobWaiterErrorKind,
+  "failed" | "timeout" | "aborted" | "not-found" | "disappeared"
+>;
 
-/** How a wait ended when it did not end in `Completed`. */
-export class JobWaitError extends Error {
+/** A wait that did not end in `Completed`. */
+export class JobWaitError extends JobWaiterError {
   /** Always `"JobWaitError"`. */
   override readonly name = "JobWaitError";
+  /** Why the wait ended. */
+  declare readonly kind: WaitFailureKind;
+  /** The service asked. */
+  declare readonly service: Service;
+  /** The job waited for. */
+  declare readonly jobId: string;
+
   /**
+   * @param kind - Why the wait ended.
    * @param message - The whole story: service, job, status, fail_reason and what to do.
-   * @param kind - Why the wait ended: `failed`, `timeout`, `aborted`, `not-found` or `error`.
-   * @param service - The service asked.
-   * @param jobId - The job waited for.
-   * @param job - The job as last seen, if it was seen at all.
-   * @param options - `cause`: the underlying error.
+   * @param context - The job concerned, as last seen, and the underlying error.
    */
   constructor(
+    kind: WaitFailureKind,
     message: string,
-    readonly kind: WaitFailureKind,
-    readonly service: Service,
-    readonly jobId: string,
-    readonly job?: Job,
-    options?: { cause?: unknown },
+    context: JobErrorContext & { service: Service; jobId: string },
   ) {
-    super(message, options);
+    super(kind, message, context);
+  }
+}
+
+/** A setting (config, environment, credentials file) that is missing or unusable; `property` names it. */
+export class SettingsError extends JobWaiterError {
+  /** Always `"SettingsError"`. */
+  override readonly name = "SettingsError";
+  /** Always `"settings"`. */
+  declare readonly kind: "settings";
+
+  /**
+   * @param property - The setting concerned, e.g. `projectId` or `jobwaiter:secretKey`.
+   * @param message - What is wrong with it and how to fix it.
+   */
+  constructor(
+    readonly property: string,
+    message: string,
+  ) {
+    super("settings", message);
+  }
+}
+
+/** One bad field: its name and what is wrong with it, including the fix. */
+export interface Failure {
+  /** The input or argument, e.g. `timeout`. */
+  property: string;
+  /** What is wrong with its value, and the fix. */
+  reason: string;
+}
+
+/** Inputs or arguments that failed validation; `failures` names every bad field. */
+export class InvalidInputError extends JobWaiterError {
+  /** Always `"InvalidInputError"`. */
+  override readonly name = "InvalidInputError";
+  /** Always `"invalid-input"`. */
+  declare readonly kind: "invalid-input";
+
+  /**
+   * @param what - What was being validated, e.g. `getJob: invalid arguments`.
+   * @param failures - Every bad field, with what is wrong and the fix.
+   */
+  constructor(
+    what: string,
+    readonly failures: readonly Failure[],
+  ) {
+    super("invalid-input", `${what}:\n${formatFailures(failures)}`);
+  }
+}
+
+export function formatFailures(failures: readonly Failure[]): string {
+  return failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
+}
+
+/**
+ * Thrown from the provider's `create`/`update` when the waiter must stay in the state (timeout, interrupt):
+ * the dynamic provider host turns an error with `id` into a partial failure that keeps `properties` as the
+ * resource's outputs, and the next `pulumi up` calls `update` to resume the wait.
+ */
+export class PartialFailureError extends Error {
+  override readonly name = "PartialFailureError";
+  readonly reasons: string[];
+
+  constructor(
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reason: JobWaitError,
+  ) {
+    super(reason.message, { cause: reason });
+    this.reasons = [reason.message];
   }
 }
 
@@ -166,19 +310,154 @@ export function describeFailedJob(service: Service, jobId: string, job: Job): st
   );
 }
 
+/** `Running 45%`, or the wire's own word for a status this version does not know. */
+function lastSeen(job: Job | undefined, wireStatus: string | undefined): string {
+  if (!job) return "never seen by the API";
+  const status =
+    wireStatus && wireStatus !== job.status
+      ? `in status "${wireStatus}" (unknown to this version)`
+      : job.status;
+  return `last seen ${status}${job.progress !== undefined ? ` ${job.progress}%` : ""}`;
+}
+
+/** What to do next, depending on who is waiting: the provider resumes on the next `pulumi up`. */
+export type ResumeHint = "pulumi-up" | "retry";
+
+const RESUME: Record<ResumeHint, { timeout: string; aborted: string }> = {
+  "pulumi-up": {
+    timeout:
+      "The job keeps running in the cloud; run `pulumi up` again to resume waiting, or raise `timeout`.",
+    aborted: "The job keeps running; run `pulumi up` again to resume waiting.",
+  },
+  retry: {
+    timeout: "The job keeps running in the cloud; wait again, or raise `timeout`.",
+    aborted: "The job keeps running; wait again to see how it ends.",
+  },
+};
+
 export function describeTimeout(
   service: Service,
   jobId: string,
   timeoutMs: number,
   job?: Job,
   last?: Error,
+  options: { wireStatus?: string; resume?: ResumeHint } = {},
 ): string {
-  const state = job
-    ? `last seen ${job.status}${job.progress !== undefined ? ` ${job.progress}%` : ""}`
-    : "never seen by the API";
   const err = last ? `; last error: ${last.message}` : "";
   return (
-    `${jobLabel(service, jobId, job)} did not finish within the timeout of ${formatElapsed(timeoutMs)} (${state}${err}). ` +
-    "The job keeps running in the cloud; run `pulumi up` again to resume waiting, or raise `timeout`."
+    `${jobLabel(service, jobId, job)} did not finish within the timeout of ${formatElapsed(timeoutMs)} ` +
+    `(${lastSeen(job, options.wireStatus)}${err}). ${RESUME[options.resume ?? "pulumi-up"].timeout}`
   );
+}
+
+export function describeAborted(
+  service: Service,
+  jobId: string,
+  job?: Job,
+  resume: ResumeHint = "pulumi-up",
+): string {
+  const seen = job ? ` (${lastSeen(job, undefined)})` : "";
+  return `${jobLabel(service, jobId, job)}: the wait was interrupted${seen}. ${RESUME[resume].aborted}`;
+}
+
+/** A not-found that outlived the grace window for new jobs. */
+export function describeNotFound(error: JobApiError, forMs: number | undefined, graceMs: number): string {
+  const what =
+    forMs === undefined
+      ? undefined
+      : `job still not found after ${formatElapsed(forMs)} (the grace window for new jobs is ${formatElapsed(graceMs)})`;
+  return describeApiError(error.details, what);
+}
+
+/** A job seen earlier in this wait that the API no longer finds. */
+export function describeDisappeared(
+  service: Service,
+  jobId: string,
+  job: Job | undefined,
+  error: JobApiError,
+): string {
+  return (
+    `${jobLabel(service, jobId, job)} was found earlier in this wait and is no longer found (expired or deleted): ` +
+    describeApiError(error.details)
+  );
+}
+
+/** The facts a wait ends with, for `errorForOutcome`. */
+export interface WaitSubject {
+  service: Service;
+  jobId: string;
+  timeoutMs: number;
+  notFoundGraceMs: number;
+}
+
+/** The shape of `WaitOutcome` (./waiter.ts) this module needs; kept structural to avoid an import cycle. */
+export type OutcomeForError =
+  | { state: "completed"; job: Job }
+  | { state: "failed"; job: Job }
+  | { state: "timeout"; job?: Job; lastError?: JobApiError; wireStatus?: string }
+  | { state: "aborted"; job?: Job; wireStatus?: string }
+  | { state: "error"; error: Error; job?: Job; notFoundForMs?: number };
+
+/**
+ * The one way from a wait's outcome to an error, for the provider and `getJob` alike. `undefined` for a
+ * completed job; a `failed` error for a failed job (the caller decides whether that fails anything).
+ */
+export function errorForOutcome(
+  outcome: OutcomeForError,
+  subject: WaitSubject,
+  resume: ResumeHint = "pulumi-up",
+): Error | undefined {
+  const { service, jobId } = subject;
+  switch (outcome.state) {
+    case "completed":
+      return undefined;
+    case "failed":
+      return new JobWaitError("failed", describeFailedJob(service, jobId, outcome.job), {
+        service,
+        jobId,
+        job: outcome.job,
+      });
+    case "timeout": {
+      const message = describeTimeout(service, jobId, subject.timeoutMs, outcome.job, outcome.lastError, {
+        ...(outcome.wireStatus !== undefined ? { wireStatus: outcome.wireStatus } : {}),
+        resume,
+      });
+      return new JobWaitError("timeout", message, {
+        service,
+        jobId,
+        job: outcome.job,
+        cause: outcome.lastError,
+      });
+    }
+    case "aborted":
+      return new JobWaitError("aborted", describeAborted(service, jobId, outcome.job, resume), {
+        service,
+        jobId,
+        job: outcome.job,
+      });
+    case "error": {
+      const e = outcome.error;
+      if (e instanceof JobApiError && e.details.kind === "not-found") {
+        if (outcome.job) {
+          return new JobWaitError("disappeared", describeDisappeared(service, jobId, outcome.job, e), {
+            service,
+            jobId,
+            job: outcome.job,
+            cause: e,
+          });
+        }
+        return new JobWaitError(
+          "not-found",
+          describeNotFound(e, outcome.notFoundForMs, subject.notFoundGraceMs),
+          {
+            service,
+            jobId,
+            cause: e,
+          },
+        );
+      }
+      // Anything else (an API error, a settings error, a bug) is already the best description there is.
+      return e;
+    }
+  }
 }

@@ -10,7 +10,14 @@ export { configSource, envSources, resolveCredentials, staticSource } from "./au
 export { JobClient } from "./client";
 export { FakeClock, realClock } from "./clock";
 export { parseDuration } from "./duration";
-export { JobApiError, JobWaitError } from "./errors";
+export {
+  InvalidInputError,
+  JobApiError,
+  JobWaitError,
+  JobWaiterError,
+  PartialFailureError,
+  SettingsError,
+} from "./errors";
 export type { Job, JobEntities, JobInstance, JobStatus } from "./job";
 export { fixedIntervalPolicy, progressAwarePolicy } from "./policy";
 export { SERVICE_TABLE, type Service } from "./services";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { INPUT_KEYS, type InputKey } from "../sdk/keys";
 import type { JobWaiterInputs } from "../sdk/types";
 import { parseDurationSeconds } from "./duration";
+import { type Failure, formatFailures, InvalidInputError } from "./errors";
 import { CLOUDS, type Cloud, REGION_PATTERN, SERVICES, type Service } from "./services";
 
 /** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
@@ -14,10 +15,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Where a job is and how to wait for it: the public `JobWaiterInputs`, defined once in the SDK's types. */
 export type WaiterInputs = JobWaiterInputs;
 
-export interface Failure {
-  property: string;
-  reason: string;
-}
+export type { Failure };
+export { formatFailures };
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -146,20 +145,36 @@ export const inputSchemas = {
 
 export { INPUT_KEYS, type InputKey };
 
+/** What the schemas make of each input: the normalised value. */
+type ParsedInputs = { [K in InputKey]?: z.output<(typeof inputSchemas)[K]> };
+
 /**
- * Validate whatever came in. Unknown values (not known until apply) pass through untouched; `null` counts as
- * absent. Returns the normalised inputs and a failure per bad field.
+ * The outcome of validating a waiter's inputs. `inputs` is always what goes back to the engine (normalised
+ * values, unknowns and keys that are not ours, such as `__provider`, as they came).
+ * - `valid`: every input known and good; `values` is typed;
+ * - `pending`: good so far, but some values are not known until apply (`values` holds the known ones);
+ * - `invalid`: `failures` names every bad field.
  */
-export function validateInputs(raw: Record<string, unknown>): {
-  inputs: Record<string, unknown>;
-  failures: Failure[];
-} {
-  const inputs: Record<string, unknown> = {};
+export type InputValidation =
+  | { state: "valid"; values: WaiterInputs; inputs: Record<string, unknown>; failures: [] }
+  | {
+      state: "pending";
+      values: Partial<WaiterInputs>;
+      unknown: InputKey[];
+      inputs: Record<string, unknown>;
+      failures: [];
+    }
+  | { state: "invalid"; inputs: Record<string, unknown>; failures: Failure[] };
+
+/** Validate whatever came in. `null` counts as absent; a value not known until apply is left for later. */
+export function validateInputs(raw: Record<string, unknown>): InputValidation {
+  const values: ParsedInputs = {};
+  const unknown: InputKey[] = [];
   const failures: Failure[] = [];
   for (const key of INPUT_KEYS) {
     const value = raw[key];
     if (value === UNKNOWN) {
-      inputs[key] = value;
+      unknown.push(key);
       continue;
     }
     if (value === undefined || value === null) {
@@ -175,14 +190,13 @@ export function validateInputs(raw: Record<string, unknown>): {
       continue;
     }
     const r = inputSchemas[key].safeParse(value);
-    if (r.success) inputs[key] = r.data;
+    if (r.success) Object.assign(values, { [key]: r.data });
     else failures.push({ property: key, reason: r.error.issues.map((i) => i.message).join("; ") });
   }
-  const min = inputs.minPollInterval;
-  const max = inputs.maxPollInterval;
-  if (min !== undefined && max !== undefined && min !== UNKNOWN && max !== UNKNOWN) {
-    const a = parseDurationSeconds(min as string | number);
-    const b = parseDurationSeconds(max as string | number);
+  const { minPollInterval: min, maxPollInterval: max } = values;
+  if (min !== undefined && max !== undefined) {
+    const a = parseDurationSeconds(min);
+    const b = parseDurationSeconds(max);
     if ("seconds" in a && "seconds" in b && a.seconds > b.seconds) {
       failures.push({
         property: "maxPollInterval",
@@ -190,7 +204,31 @@ export function validateInputs(raw: Record<string, unknown>): {
       });
     }
   }
-  return { inputs: { ...passThrough(raw), ...inputs }, failures };
+  const inputs = {
+    ...passThrough(raw),
+    ...Object.fromEntries(unknown.map((k) => [k, UNKNOWN])),
+    ...values,
+  };
+  if (failures.length > 0) return { state: "invalid", inputs, failures };
+  if (unknown.length > 0) return { state: "pending", values, unknown, inputs, failures: [] };
+  // No failures and nothing unknown: the required keys were present and parsed.
+  const { service, jobId } = values;
+  if (service === undefined || jobId === undefined) throw new Error("unreachable: required inputs missing");
+  return { state: "valid", values: { ...values, service, jobId }, inputs, failures: [] };
+}
+
+/**
+ * Inputs a wait can start from, or an `InvalidInputError` naming every bad field (an input still unknown at
+ * this point counts as bad: `create` and `getJob` run once everything is resolved).
+ */
+export function requireValidInputs(raw: Record<string, unknown>, what: string): WaiterInputs {
+  const v = validateInputs(raw);
+  if (v.state === "valid") return v.values;
+  const failures =
+    v.state === "invalid"
+      ? v.failures
+      : v.unknown.map((property) => ({ property, reason: "is not known yet (an unresolved Output)" }));
+  throw new InvalidInputError(what, failures);
 }
 
 /** Keys that are not ours (e.g. `__provider`) are kept as they came. */
@@ -198,8 +236,4 @@ function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(raw).filter(([k]) => !(INPUT_KEYS as readonly string[]).includes(k)),
   );
-}
-
-export function formatFailures(failures: readonly Failure[]): string {
-  return failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
 }

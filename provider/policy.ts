@@ -91,7 +91,7 @@ export function progressAwarePolicy(options: Partial<PolicyOptions> = {}): Polli
       const last = history.at(-1);
       if (!last) return 0;
       if (last.error) {
-        const base = last.error.kind === "not-found" ? o.notFoundDelayMs : o.noProgressDelayMs / 2;
+        const base = last.error.details.kind === "not-found" ? o.notFoundDelayMs : o.noProgressDelayMs / 2;
         return clamp(base * 1.5 ** (trailingErrors(history) - 1), min, max);
       }
       const remaining = estimateRemainingMs(history);

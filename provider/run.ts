@@ -4,13 +4,11 @@
  */
 import type { SettingsSource } from "./auth/credentials";
 import { type Clock, realClock } from "./clock";
-import { describeApiError, type JobApiError } from "./errors";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
 import { progressAwarePolicy } from "./policy";
 import { createProgressReporter } from "./progress";
 import { type ClientDeps, connect, resolveTarget, type Target } from "./target";
-import { formatElapsed } from "./time";
 import { type PollingPolicy, type WaitOutcome, waitForJob } from "./waiter";
 
 export interface RunDeps extends ClientDeps {
@@ -62,14 +60,4 @@ export async function lookOnce(
   const target = resolveTarget(inputs, sources);
   const { client } = await connect(target, sources, deps);
   return { observed: await client.getJob(target.jobId, deps.signal), target };
-}
-
-/** A not-found that outlived the grace window, said as such. */
-export function describeNotFound(target: Target, error: JobApiError, forMs: number | undefined): string {
-  const base = describeApiError(error.details);
-  if (forMs === undefined) return base;
-  return base.replace(
-    "job not found",
-    `job still not found after ${formatElapsed(forMs)} (the grace window for new jobs is ${formatElapsed(target.notFoundGraceMs)})`,
-  );
 }

@@ -140,8 +140,8 @@ export function normaliseJob(service: Service, wire: WireJob): ObservedJob {
   const spec = SERVICE_TABLE[service];
   const wireStatus = wire.status.trim();
   const status: JobStatus = KNOWN_STATUS[wireStatus.toLowerCase()] ?? "Running";
-  const other = spec.progressField === "process" ? "progress" : "process";
-  const progress = status === "Running" ? parseProgress(wire[spec.progressField] ?? wire[other]) : undefined;
+  // Only the service's own field: reading the other one too would hide a wrong table entry.
+  const progress = status === "Running" ? parseProgress(wire[spec.progressField]) : undefined;
   const instanceId = text(wire.instance?.id);
   const instanceName = text(wire.instance?.name);
   const created = text(wire.created);

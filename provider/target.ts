@@ -13,6 +13,7 @@ import {
 import { createTokenFetcher } from "./auth/iam";
 import { JobClient } from "./client";
 import { parseDuration } from "./duration";
+import { SettingsError } from "./errors";
 import type { HttpOptions } from "./http";
 import type { WaiterInputs } from "./inputs";
 import {
@@ -39,15 +40,7 @@ export interface Target {
   maxPollMs?: number;
 }
 
-export class SettingsError extends Error {
-  override readonly name = "SettingsError";
-  constructor(
-    readonly property: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { SettingsError };
 
 export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSource[]): Target {
   const service = inputs.service;

@@ -37,8 +37,8 @@ interface OutcomeBase {
 export type WaitOutcome =
   | (OutcomeBase & { state: "completed"; job: Job })
   | (OutcomeBase & { state: "failed"; job: Job })
-  | (OutcomeBase & { state: "timeout"; job?: Job; lastError?: JobApiError })
-  | (OutcomeBase & { state: "aborted"; job?: Job })
+  | (OutcomeBase & { state: "timeout"; job?: Job; wireStatus?: string; lastError?: JobApiError })
+  | (OutcomeBase & { state: "aborted"; job?: Job; wireStatus?: string })
   | (OutcomeBase & { state: "error"; error: Error; job?: Job; notFoundForMs?: number });
 
 export interface WaitOptions {
@@ -62,8 +62,15 @@ export async function waitForJob(opts: WaitOptions): Promise<WaitOutcome> {
   const start = clock.now();
   const history: PollObservation[] = [];
   let job: Job | undefined;
+  // The status as the wire said it: an unknown one is normalised to Running, but a timeout should name it.
+  let wireStatus: string | undefined;
   let lastError: JobApiError | undefined;
-  const base = () => ({ polls: history.length, elapsedMs: clock.now() - start, ...(job ? { job } : {}) });
+  const base = () => ({
+    polls: history.length,
+    elapsedMs: clock.now() - start,
+    ...(job ? { job } : {}),
+    ...(wireStatus !== undefined ? { wireStatus } : {}),
+  });
 
   // The policy may ask for a delay before the very first poll (the peers' "wait 10 s first").
   const first = opts.policy.nextDelayMs([], { elapsedMs: 0, timeoutMs: opts.timeoutMs });
@@ -81,6 +88,7 @@ export async function waitForJob(opts: WaitOptions): Promise<WaitOutcome> {
     try {
       const observed = await opts.poll(signal);
       job = observed.job;
+      wireStatus = observed.wireStatus;
       lastError = undefined;
       obs = { elapsedMs: clock.now() - start, job: observed.job, wireStatus: observed.wireStatus };
       const created = Date.parse(observed.job.created);
@@ -89,7 +97,7 @@ export async function waitForJob(opts: WaitOptions): Promise<WaitOutcome> {
       if (signal?.aborted) return { state: "aborted", ...base() };
       if (!(err instanceof JobApiError)) return { state: "error", error: asError(err), ...base() };
       obs = { elapsedMs: clock.now() - start, error: err };
-      if (err.kind === "not-found") {
+      if (err.details.kind === "not-found") {
         // Visible once and gone later means expired or deleted, not "not yet": no grace for that.
         if (job !== undefined || obs.elapsedMs >= grace) {
           history.push(obs);

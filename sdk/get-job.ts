@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configSource, type SettingsSource } from "../provider/auth/credentials";
 import { ambientSources } from "../provider/auth/credentials-file";
-import { describeFailedJob, describeTimeout, JobApiError, JobWaitError } from "../provider/errors";
-import { formatFailures, validateInputs, type WaiterInputs } from "../provider/inputs";
+import { describeFailedJob, errorForOutcome, JobWaitError } from "../provider/errors";
+import { requireValidInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
-import { describeNotFound, lookOnce, type RunDeps, waitForInputs } from "../provider/run";
-import { SettingsError } from "../provider/target";
+import { lookOnce, type RunDeps, waitForInputs } from "../provider/run";
 import type { GetJobArgs, GetJobOutputArgs } from "./types";
 
 /** Options for `getJob` outside a Pulumi program (scripts, tests). */
@@ -37,58 +36,16 @@ function sources(env: NodeJS.ProcessEnv): SettingsSource[] {
  */
 export async function getJob(args: GetJobArgs, options: GetJobOptions = {}): Promise<Job> {
   const { wait, ...rest } = args;
-  const { inputs, failures } = validateInputs(rest as unknown as Record<string, unknown>);
-  if (failures.length > 0) throw new TypeError(`getJob: invalid arguments:\n${formatFailures(failures)}`);
-  const w = inputs as unknown as WaiterInputs;
+  const w = requireValidInputs({ ...rest }, "getJob: invalid arguments");
   const src = sources(options.env ?? process.env);
   const deps: RunDeps = {
     ...(options.write ? { write: options.write } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  try {
-    if (!wait || pulumi.runtime.isDryRun()) return (await lookOnce(w, src, deps)).observed.job;
-    const { outcome, target } = await waitForInputs(w, src, deps);
-    switch (outcome.state) {
-      case "completed":
-      case "failed":
-        return outcome.job;
-      case "timeout":
-        throw new JobWaitError(
-          describeTimeout(w.service, w.jobId, target.timeoutMs, outcome.job, outcome.lastError),
-          "timeout",
-          w.service,
-          w.jobId,
-          outcome.job,
-        );
-      case "aborted":
-        throw new JobWaitError(
-          `${w.service} job ${w.jobId}: the wait was aborted.`,
-          "aborted",
-          w.service,
-          w.jobId,
-          outcome.job,
-        );
-      case "error": {
-        const e = outcome.error;
-        if (e instanceof JobApiError && e.kind === "not-found") {
-          throw new JobWaitError(
-            describeNotFound(target, e, outcome.notFoundForMs),
-            "not-found",
-            w.service,
-            w.jobId,
-            outcome.job,
-            {
-              cause: e,
-            },
-          );
-        }
-        throw e;
-      }
-    }
-  } catch (err) {
-    if (err instanceof SettingsError) throw new TypeError(`getJob: ${err.message}`);
-    throw err;
-  }
+  if (!wait || pulumi.runtime.isDryRun()) return (await lookOnce(w, src, deps)).observed.job;
+  const { outcome, target } = await waitForInputs(w, src, deps);
+  if (outcome.state === "completed" || outcome.state === "failed") return outcome.job;
+  throw errorForOutcome(outcome, target, "retry");
 }
 
 /** `getJob` for Pulumi programs: takes Inputs, returns an Output that resolves once the job is read. */
@@ -102,5 +59,5 @@ export function getJobOutput(
 
 /** A failed job as an Error, for programs that want to throw on it. */
 export function jobFailure(service: GetJobArgs["service"], jobId: string, job: Job): JobWaitError {
-  return new JobWaitError(describeFailedJob(service, jobId, job), "failed", service, jobId, job);
+  return new JobWaitError("failed", describeFailedJob(service, jobId, job), { service, jobId, job });
 }

@@ -8,8 +8,14 @@ export { parseDuration } from "../provider/duration";
 export {
   type ApiErrorDetails,
   type ApiErrorKind,
+  type Failure,
+  InvalidInputError,
   JobApiError,
+  type JobErrorContext,
   JobWaitError,
+  JobWaiterError,
+  type JobWaiterErrorKind,
+  SettingsError,
   type WaitFailureKind,
 } from "../provider/errors";
 export { type GetJobOptions, getJob, getJobOutput, jobFailure } from "./get-job";

@@ -1,11 +1,11 @@
 /** The simulator's admin API over HTTP, for other processes (the demo, engine tests, benchmarks). */
-import type { AdminJobView } from "./admin";
+import type { AdminJobView, AsyncAdminApi } from "./admin-api";
 import type { SimulatorCredentials } from "./auth";
 import type { JobSpec } from "./jobs";
 import type { RecordedRequest } from "./log";
 import type { FaultSpec, GatewayLimit } from "./traffic";
 
-export class SimulatorAdmin {
+export class SimulatorAdmin implements AsyncAdminApi {
   readonly url: string;
 
   /** `url`: the simulator's base URL, `http://127.0.0.1:PORT` (the CLI prints it as `SIMULATOR_URL=`). */
@@ -13,13 +13,14 @@ export class SimulatorAdmin {
     this.url = url.replace(/\/+$/, "");
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, absent?: T): Promise<T> {
     const res = await fetch(`${this.url}/_admin${path}`, {
       method,
       headers: { "Content-Type": "application/json" },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
+    if (res.status === 404 && absent !== undefined) return absent;
     if (!res.ok) throw new Error(`simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
     return (text === "" ? undefined : JSON.parse(text)) as T;
   }
@@ -30,15 +31,19 @@ export class SimulatorAdmin {
   createJob(spec: JobSpec): Promise<{ id: string }> {
     return this.call("POST", "/jobs", spec);
   }
-  /** Many jobs in one request, ids in the same order. */
   createJobs(specs: JobSpec[]): Promise<Array<{ id: string }>> {
     return this.call("POST", "/jobs", specs);
   }
-  /** The job's current wire body and the simulator's view of it. */
-  describeJob(id: string): Promise<AdminJobView> {
-    return this.call("GET", `/jobs/${encodeURIComponent(id)}`);
+  /** undefined for an unknown job, as in process. */
+  async describeJob(id: string): Promise<AdminJobView | undefined> {
+    const view = await this.call<AdminJobView | null>(
+      "GET",
+      `/jobs/${encodeURIComponent(id)}`,
+      undefined,
+      null,
+    );
+    return view ?? undefined;
   }
-  /** Ends a running job now (default with its spec's outcome). */
   finishJob(id: string, outcome?: "Completed" | "Failed", failReason?: string): Promise<void> {
     return this.call("POST", `/jobs/${encodeURIComponent(id)}/finish`, {
       ...(outcome !== undefined ? { outcome } : {}),

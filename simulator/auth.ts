@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { verifySignature } from "../provider/auth/signer";
+import { verifyRequest } from "./signature";
 
 export interface SimulatorCredentials {
   accessKey: string;
@@ -117,12 +117,12 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 }
 
 /**
- * The gateway's check. `fullUrl` is the URL as the client saw it (scheme, Host header, raw path and query),
- * which the signature covers. Messages never contain a secret, a key or a token.
+ * The gateway's check of a jobs-API request. `target` is the raw path and query as sent, which the signature
+ * covers. Messages never contain a secret, a key or a token.
  */
 export function authenticate(
   method: string,
-  fullUrl: string,
+  target: string,
   rawHeaders: IncomingHttpHeaders,
   credentials: SimulatorCredentials,
   tokens: TokenStore,
@@ -138,15 +138,14 @@ export function authenticate(
   });
   const headers = flatHeaders(rawHeaders);
   if (kind === "aksk") {
-    const r = verifySignature(
-      { method, url: fullUrl, headers },
-      (ak) =>
-        ak === credentials.accessKey
-          ? credentials.secretKey
-          : ak === credentials.tempAccessKey
-            ? credentials.tempSecretKey
-            : undefined,
-      new Date(now),
+    const secrets: Readonly<Record<string, string>> = {
+      [credentials.accessKey]: credentials.secretKey,
+      [credentials.tempAccessKey]: credentials.tempSecretKey,
+    };
+    const r = verifyRequest(
+      { method, target, headers },
+      (ak) => (Object.hasOwn(secrets, ak) ? secrets[ak] : undefined),
+      now,
     );
     if (!r.ok) {
       return fail(

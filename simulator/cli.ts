@@ -3,8 +3,9 @@
  * 127.0.0.1 with throwaway credentials. Stops on Ctrl-C / SIGTERM, or by itself after --exit-after seconds.
  * Prints one machine-readable line, `SIMULATOR_URL=http://127.0.0.1:PORT`, for scripts.
  */
-import { SERVICES } from "../provider/services";
+
 import { startSimulator } from "./server";
+import { SIM_SERVICES } from "./services";
 
 const USAGE = "usage: node dist/simulator/cli.js [--port N] [--exit-after SECONDS]";
 
@@ -44,7 +45,7 @@ async function main() {
     [
       `Job simulator (DDS, GaussDB and RDS task centers) listening on ${sim.url} (loopback only)`,
       "",
-      ...SERVICES.map((s) => `  ${s.padEnd(8)} endpoint  ${sim.endpoint(s)}`),
+      ...SIM_SERVICES.map((s) => `  ${s.padEnd(8)} endpoint  ${sim.endpoint(s)}`),
       `  iam      endpoint  ${sim.iamEndpoint}`,
       "",
       "Throwaway credentials, valid only for this simulator while it runs:",

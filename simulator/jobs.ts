@@ -1,11 +1,8 @@
-/**
- * Simulated jobs: how a job's status and progress evolve over time, and how each service renders it on the
- * wire (the exact shapes of the seed documents, quirks included).
- */
+/** Simulated jobs: what a test asks for (the spec), and how a job's status and progress evolve over time. */
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { SERVICE_TABLE, SERVICES, type Service } from "../provider/services";
 import { InputError } from "./http";
+import { SIM_SERVICES, type SimService, WIRE_PROFILES } from "./services";
 
 export interface TimelineStep {
   /** ms after the job's creation from which this step holds. */
@@ -18,10 +15,10 @@ export interface TimelineStep {
 }
 
 export interface JobSpec {
-  service: Service;
+  service: SimService;
   /** Default: a random UUID. */
   id?: string;
-  /** Default: the service's instance-creation job name (`SERVICE_TABLE[service].createJobName`). */
+  /** Default: the service's instance-creation job name (`WIRE_PROFILES[service].createJobName`). */
   name?: string;
   /** ms from creation to the end. Default 2000. */
   durationMs?: number;
@@ -56,7 +53,7 @@ export const timelineStepSchema = z.strictObject({
 /** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const jobSpecSchema = z
   .strictObject({
-    service: z.enum(SERVICES),
+    service: z.enum(SIM_SERVICES),
     id: z.string().min(1).optional(),
     name: z.string().optional(),
     durationMs: nonNegativeMs.optional(),
@@ -69,7 +66,7 @@ export const jobSpecSchema = z
     timeline: z.array(timelineStepSchema).min(1).optional(),
     projectId: z.string().min(1).optional(),
   })
-  .refine((s) => s.entities === undefined || SERVICE_TABLE[s.service].hasEntities, {
+  .refine((s) => s.entities === undefined || WIRE_PROFILES[s.service].entities, {
     message: "entities are only reported by RDS",
     path: ["entities"],
   });
@@ -210,52 +207,6 @@ export function stateAt(job: SimJob, now: number): JobState {
   if (mode === "none") return { status: "Running", progress: "" };
   const pct = mode === "linear" ? Math.min(99, Math.floor(f * 100)) : realisticProgress(f, seedOf(job.id));
   // RDS's documents show a trailing space ("60% "); about half of its answers carry one.
-  const space = SERVICE_TABLE[spec.service].progressField === "process" && pct % 2 === 0 ? " " : "";
+  const space = WIRE_PROFILES[spec.service].trailingSpaceInProgress && pct % 2 === 0 ? " " : "";
   return { status: "Running", progress: `${pct}%${space}` };
-}
-
-/** `2021-07-12T09:22:04+0000`, or in another offset's local time (`2021-07-12T17:22:04+0800`). */
-export function wireTime(ms: number, offsetMinutes = 0): string {
-  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const abs = Math.abs(offsetMinutes);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
-}
-
-/** GaussDB's example renders times in UTC+8 (`+0800`); DDS and RDS in UTC. */
-const OFFSET_MINUTES: Readonly<Record<Service, number>> = { rds: 0, dds: 0, gaussdb: 480 };
-const INSTANCE_SUFFIX: Readonly<Record<Service, string>> = { rds: "in01", dds: "in02", gaussdb: "in14" };
-const INSTANCE_PREFIX: Readonly<Record<Service, string>> = { rds: "rds", dds: "dds", gaussdb: "gauss" };
-
-export function defaultInstance(job: SimJob): { id: string; name: string } {
-  const hex = createHash("sha256").update(`instance:${job.id}`).digest("hex");
-  const s = job.spec.service;
-  return {
-    id: `${hex.slice(0, 32)}${INSTANCE_SUFFIX[s]}`,
-    name: `${INSTANCE_PREFIX[s]}-${hex.slice(32, 36)}`,
-  };
-}
-
-/** DDS/GaussDB send an `ended` even while running, 10 s after `created` (the DDS "being executed" example). */
-const RUNNING_ENDED_QUIRK_MS = 10_000;
-
-/** The `{"job": {...}}` body, field for field and in the order the service sends it. */
-export function renderJob(job: SimJob, now: number): { job: Record<string, unknown> } {
-  const service = job.spec.service;
-  const spec = SERVICE_TABLE[service];
-  const st = stateAt(job, now);
-  const offset = OFFSET_MINUTES[service];
-  const body: Record<string, unknown> = {
-    id: job.id,
-    name: job.spec.name ?? spec.createJobName,
-    status: st.status,
-    created: wireTime(job.createdAt, offset),
-  };
-  if (spec.sendsEnded) body.ended = wireTime(st.endedAt ?? job.createdAt + RUNNING_ENDED_QUIRK_MS, offset);
-  body[spec.progressField] = st.progress;
-  body.instance = job.spec.instance ?? defaultInstance(job);
-  if (spec.hasEntities) body.entities = job.spec.entities ?? {};
-  if (st.failReason !== undefined) body.fail_reason = st.failReason;
-  else if (spec.sendsNullFailReason) body.fail_reason = null;
-  return { job: body };
 }

@@ -44,8 +44,4 @@ export class RequestLog {
     this.buf = [];
     this.next = 0;
   }
-
-  get size(): number {
-    return this.buf.length;
-  }
 }

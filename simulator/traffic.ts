@@ -1,7 +1,7 @@
 /** What happens before a request reaches authentication: the gateway's rate limit and injected faults. */
 import { z } from "zod";
-import { SERVICES } from "../provider/services";
 import { InputError } from "./http";
+import { SIM_SERVICES } from "./services";
 
 export interface FaultSpec {
   /** HTTP status to answer; 200 with `latencyMs` only delays the request, which then proceeds normally. */
@@ -35,7 +35,7 @@ export const faultSpecSchema = z.strictObject({
   shape: z.enum(["error_code", "code"]).optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
   latencyMs: z.number().nonnegative().max(600_000).optional(),
-  service: z.enum(SERVICES).optional(),
+  service: z.enum(SIM_SERVICES).optional(),
 });
 
 /** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
@@ -87,10 +87,6 @@ export class FaultQueue {
     if (f.count <= 0) this.faults.splice(i, 1);
     return f;
   }
-
-  clear(): void {
-    this.faults = [];
-  }
 }
 
 /** A token bucket on the simulator's clock, shared by every jobs-API request. */
@@ -113,5 +109,24 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+}
+
+/** The gateway's rate limit over every jobs-API request, if one is set; on the simulator's clock. */
+export class Gateway {
+  private bucket: TokenBucket | undefined;
+
+  constructor(private readonly now: () => number) {}
+
+  /** Validates the limit (throws an InputError); undefined removes it. */
+  setLimit(l: GatewayLimit | undefined): void {
+    this.bucket = l
+      ? new TokenBucket(parseOrThrow(gatewayLimitSchema, "gateway limit", l), this.now())
+      : undefined;
+  }
+
+  /** undefined when the request may pass, else the limit it is over. */
+  refuse(): GatewayLimit | undefined {
+    return this.bucket && !this.bucket.take(this.now()) ? this.bucket.limit : undefined;
   }
 }

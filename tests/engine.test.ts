@@ -8,7 +8,7 @@ import {
   pulumiBin,
   resourcesOfType,
   type Stack,
-} from "./engine/harness";
+} from "./support/engine-harness";
 
 const WAITER_TYPE = "pulumi-nodejs:dynamic/job-waiter:JobWaiter";
 
@@ -273,6 +273,19 @@ export const entities = w.entities;
     assert.ok(sentAt > 0, "the wait had started");
     assert.ok(tookMs < 10_000, `pulumi up ended ${tookMs} ms after SIGINT`);
     assert.notEqual(r.code, 0);
+    // The interrupted wait stayed in the state as a partial failure...
+    const [kept] = resourcesOfType(await s.exportState(), WAITER_TYPE);
+    assert.ok(kept, "the waiter is in the state after the interrupt");
+    assert.equal(kept.outputs.status, "Running");
+    // ...and the next up resumes it (update, same resource) and completes.
+    sim.finishJob(id);
+    const r2 = await up(s);
+    assert.equal(r2.code, 0, r2.output);
+    assert.doesNotMatch(r2.output, /replac/i);
+    const [after] = resourcesOfType(await s.exportState(), WAITER_TYPE);
+    assert.equal(after!.urn, kept.urn);
+    assert.equal(after!.id, kept.id);
+    assert.equal(after!.outputs.status, "Completed");
   });
 
   for (const example of ["rds-instance", "multi-service", "read-job"]) {

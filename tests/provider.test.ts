@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { clearTokenCache } from "../provider/auth/authenticator";
 import { createJobWaiterProvider } from "../provider/dynamic";
+import { PartialFailureError } from "../provider/errors";
 import type { HttpOptions } from "../provider/http";
 import { type Simulator, startSimulator } from "../simulator";
 
@@ -46,6 +47,13 @@ describe("dynamic provider against the simulator (loopback)", function () {
     __provider: "serialized-provider-text",
     ...extra,
   });
+  /** Ends a running job once the provider has seen it running: no race between the job and the polls. */
+  const finishOnceSeen = async (id: string) => {
+    while (!sim.requests({ jobId: id }).some((q) => q.status === 200)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    sim.finishJob(id);
+  };
   const partialFailure = async (p: Promise<unknown>) => {
     try {
       await p;
@@ -75,14 +83,14 @@ describe("dynamic provider against the simulator (loopback)", function () {
   it("create: waits for an RDS instance creation and returns typed entities", async () => {
     const { id } = sim.createJob({
       service: "rds",
-      durationMs: 600,
+      durationMs: 3_600_000,
       instance: { id: "inst-1in01", name: "orders-db" },
       entities: {
         instance: { endpoint: "192.168.0.12:3306", type: "Ha", datastore: { type: "mysql", version: "8.0" } },
         resource_ids: ["inst-1in01.vm"],
       },
     });
-    const r = await provider().create(inputs("rds", id));
+    const [r] = await Promise.all([provider().create(inputs("rds", id)), finishOnceSeen(id)]);
     assert.equal(r.id, `rds:${id}`);
     assert.equal(r.outs.status, "Completed");
     assert.equal(r.outs.instanceId, "inst-1in01");
@@ -257,12 +265,10 @@ describe("dynamic provider against the simulator (loopback)", function () {
     assert.equal(r.outs.status, "Completed");
   });
 
-  let timedOut: { id: string; properties: Props } | undefined;
-  let slowJob = "";
-
-  it("create: a timeout throws a partial failure with id and properties", async () => {
-    slowJob = sim.createJob({ service: "rds", durationMs: 2_500 }).id;
+  it("create: a timeout throws a partial failure with id and properties, and update resumes it", async () => {
+    const slowJob = sim.createJob({ service: "rds", durationMs: 3_600_000 }).id;
     const e = await partialFailure(provider().create(inputs("rds", slowJob, { timeout: "0.5s" })));
+    assert.ok(e instanceof PartialFailureError, "the engine reads id/properties/reasons off an Error");
     assert.equal(e.id, `rds:${slowJob}`);
     assert.ok(e.properties);
     assert.equal(e.properties.status, "Running");
@@ -270,18 +276,16 @@ describe("dynamic provider against the simulator (loopback)", function () {
     assert.equal(e.properties.__provider, "serialized-provider-text");
     assert.match(
       e.message ?? "",
-      /did not finish within the timeout of 1s|did not finish within the timeout/,
+      new RegExp(`^rds job ${slowJob} .*did not finish within the timeout of 1s \\(last seen Running`),
     );
-    assert.match(e.message ?? "", /pulumi up/);
-    assert.ok((e.reasons ?? []).length > 0);
-    timedOut = { id: e.id!, properties: e.properties };
-  });
+    assert.match(e.message ?? "", /run `pulumi up` again to resume waiting/);
+    assert.deepEqual(e.reasons, [e.message]);
 
-  it("update: resumes the wait of that partial failure and completes", async () => {
-    assert.ok(timedOut);
+    sim.finishJob(slowJob);
     const news = { ...inputs("rds", slowJob), timeout: "30s" };
-    const r = await provider().update!(timedOut.id, timedOut.properties, news);
+    const r = await provider().update!(e.id!, e.properties, news);
     assert.equal(r.outs!.status, "Completed");
+    assert.equal(r.outs!.timeout, "30s");
   });
 
   it("update: a finished job with only timeout changed makes no request", async () => {

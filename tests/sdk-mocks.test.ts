@@ -44,7 +44,8 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
             name: args.name,
             inputs: args.inputs as Record<string, unknown>,
           });
-          return { id: `${args.name}-id`, state: { ...args.inputs, status: "Completed" } };
+          // The mock echoes the inputs: what is asserted below is what the SDK registered, not what a mock said.
+          return { id: `${args.name}-id`, state: args.inputs };
         },
         call: () => ({}),
       },
@@ -54,30 +55,43 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
     );
   });
   after(async () => {
-    process.env = saved;
+    // Put the environment and the config back as they were (the same object: other tests hold references).
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    pulumi.runtime.setAllConfig({});
     await sim.close();
     rmSync(work, { recursive: true, force: true });
   });
 
+  // Registering a waiter serializes the provider; every test that needs its text asks for it here, so no test
+  // depends on another having run first.
+  let registration: Promise<{ r: Registered; provider: string; jobId: string }> | undefined;
+  const register = () => {
+    registration ??= (async () => {
+      const jobId = "31b8ae23-registration";
+      const w = new JobWaiter("db-ready", {
+        service: "rds",
+        jobId,
+        endpoint: sim.endpoint("rds"),
+        timeout: "45m",
+      });
+      await new Promise((resolve) => w.urn.apply(resolve));
+      const r = registered.find((x) => x.name === "db-ready");
+      assert.ok(r, "the waiter was registered");
+      const provider = r.inputs.__provider;
+      assert.equal(typeof provider, "string");
+      writeFileSync(join(work, "provider.js"), provider as string);
+      return { r, provider: provider as string, jobId };
+    })();
+    return registration;
+  };
+
   it("registers with the expected type and inputs, and a small serialized provider without secrets", async () => {
-    const { id } = sim.createJob({ service: "rds", durationMs: 300, entities: { public_ip: "10.1.2.3" } });
-    const w = new JobWaiter("db-ready", {
-      service: "rds",
-      jobId: id,
-      endpoint: sim.endpoint("rds"),
-      timeout: "45m",
-    });
-    const status = await new Promise((resolve) => w.status.apply(resolve));
-    assert.equal(status, "Completed");
-    const r = registered.find((x) => x.name === "db-ready");
-    assert.ok(r);
+    const { r, provider, jobId: id } = await register();
     assert.equal(r.type, "pulumi-nodejs:dynamic/job-waiter:JobWaiter");
     assert.equal(r.inputs.service, "rds");
     assert.equal(r.inputs.jobId, id);
     assert.equal(r.inputs.timeout, "45m");
-    const text = r.inputs.__provider;
-    assert.equal(typeof text, "string");
-    const provider = text as string;
     assert.ok(provider.length < 16 * 1024, `serialized provider is ${provider.length} bytes`);
     console.log(`      (serialized provider: ${provider.length} bytes)`);
     for (const secret of [
@@ -92,7 +106,6 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
         "a credential is in it in base64",
       );
     }
-    writeFileSync(join(work, "provider.js"), provider);
   });
 
   // The dynamic provider host: require-from-string on the text, `.handler()`, then the methods.
@@ -111,6 +124,7 @@ describe("JobWaiter under pulumi.runtime.setMocks", function () {
 
   for (const layout of ["installed in node_modules", "loaded by path (fallback)"]) {
     it(`runs create in a fresh Node process the way the host loads it (${layout})`, async () => {
+      await register();
       const cwd = mkdtempSync(join(work, "prog-"));
       if (layout.startsWith("installed")) {
         mkdirSync(join(cwd, "node_modules"));

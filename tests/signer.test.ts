@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { parse as legacyUrlParse } from "node:url";
-import { rng } from "../bench/rng";
 import {
   canonicalRequest,
   formatSdkDate,
@@ -10,6 +9,7 @@ import {
   signRequest,
   verifySignature,
 } from "../provider/auth/signer";
+import { rng } from "./support/rng";
 
 // Huawei's own Node SDK signer is the reference peer. It is a dev dependency and stays in the tests: the
 // provider must not pull in its axios/moment/lodash.

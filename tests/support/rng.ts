@@ -1,4 +1,4 @@
-/** One seeded random number generator for benchmarks and generated tests. */
+/** One seeded random number generator for benchmarks and generated tests (bench/ imports it from here). */
 
 /** mulberry32: small, fast, good enough for workloads, and the same numbers on every machine. */
 export function rng(seed: number): () => number {
