@@ -11,6 +11,7 @@ import type { Clock } from "./clock";
 import { errorForOutcome, JobApiError, JobWaitError, PartialFailureError } from "./errors";
 import { requireValidInputs, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
+import type { ProgressOutput } from "./progress";
 import { lookOnce, type RunDeps, waitForInputs } from "./run";
 import { preflight } from "./target";
 
@@ -28,6 +29,8 @@ export interface ProviderDeps {
   /** Aborts every wait in this provider (SIGINT/SIGTERM in the host). */
   signal?: AbortSignal;
   http?: RunDeps["http"];
+  /** Where this call's progress goes (the host: the resource's row); asked once per call. */
+  output?: () => ProgressOutput | undefined;
 }
 
 export function resourceId(inputs: WaiterInputs): string {
@@ -69,13 +72,16 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     configSource("huaweicloud", configGet),
     ...ambientSources(deps.env ?? process.env),
   ];
-  const runDeps = (label?: string): RunDeps => ({
-    ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.write ? { write: deps.write } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.http ? { http: deps.http } : {}),
-    ...(label ? { label } : {}),
-  });
+  const runDeps = (): RunDeps => {
+    const output = deps.output?.();
+    return {
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(deps.write ? { write: deps.write } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.http ? { http: deps.http } : {}),
+      ...(output ? { output } : {}),
+    };
+  };
 
   async function wait(id: string, inputs: Props, w: WaiterInputs): Promise<pulumi.dynamic.CreateResult> {
     const { outcome, target } = await waitForInputs(w, sources(), runDeps());
@@ -101,7 +107,9 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
       void olds;
       const v = validateInputs(news);
       if (v.state === "invalid") return { inputs: v.inputs, failures: v.failures };
-      return { inputs: v.inputs, failures: preflight(v.values, sources()) };
+      // `v.inputs`, not `v.values`: an input not known until apply (UNKNOWN) counts as given, so an unknown
+      // `region` is not reported as a missing one.
+      return { inputs: v.inputs, failures: preflight(v.inputs, sources()) };
     },
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -135,9 +143,10 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
       } catch (err) {
         // Jobs can be queried for about a month; after that the last known outputs are all there is.
         if (err instanceof JobApiError && err.details.kind === "not-found") {
-          (deps.write ?? console.log)(
-            `[job-waiter] ${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`,
-          );
+          const text = `${String(props.service)} job ${String(props.jobId)} can no longer be queried (expired); keeping the last known outputs.`;
+          const output = deps.output?.();
+          if (output) output.final(text);
+          else (deps.write ?? console.log)(`[job-waiter] ${text}`);
           return { id, props };
         }
         throw err;

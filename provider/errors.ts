@@ -3,6 +3,7 @@
  * request id), which credential source was used, and what to do. No credential value ever goes in.
  */
 import type { Job } from "./job";
+import { markRedacted, redactJson, redactText, redactUrl, safeCause, safeErrorArgs } from "./redact";
 import type { Service } from "./services";
 import { formatElapsed } from "./time";
 
@@ -60,10 +61,16 @@ export class JobWaiterError extends Error {
     message: string,
     context: JobErrorContext = {},
   ) {
-    super(message, context.cause !== undefined ? { cause: context.cause } : undefined);
+    // Every error type goes through the one redaction helper: registered credentials and credential-shaped
+    // text leave the message, and the cause is a safe copy (ky's errors hold requests, headers, login bodies).
+    super(...safeErrorArgs(message, context.cause));
     if (context.service !== undefined) this.service = context.service;
     if (context.jobId !== undefined) this.jobId = context.jobId;
-    if (context.job !== undefined) this.job = context.job;
+    if (context.job !== undefined) {
+      const job = redactJson(context.job);
+      if (job !== undefined) this.job = job;
+    }
+    markRedacted(this);
   }
 }
 
@@ -148,7 +155,17 @@ export class JobApiError extends JobWaiterError {
       jobId: details.jobId,
       cause: details.cause,
     });
-    this.details = details;
+    // `details` is public and enumerable (JSON.stringify shows it): the same redaction as the message.
+    this.details = {
+      ...details,
+      url: redactUrl(details.url),
+      ...(details.errorMsg !== undefined ? { errorMsg: redactText(details.errorMsg) } : {}),
+      ...(details.credentialSource !== undefined
+        ? { credentialSource: redactText(details.credentialSource) }
+        : {}),
+      ...(this.cause !== undefined ? { cause: this.cause } : {}),
+    };
+    if (this.cause === undefined) delete this.details.cause;
   }
 
   /** Worth polling again: throttling and transient failures; never auth or client errors. */
@@ -225,8 +242,9 @@ export class JobWaitError extends JobWaiterError {
 
 /** A setting (config, environment, credentials file) that is missing or unusable; `property` names it. */
 export class SettingsError extends JobWaiterError {
-  /** Always `"SettingsError"`. */
-  override readonly name = "SettingsError";
+  /** `"SettingsError"`, or the name of a subclass such as `CredentialsError`. */
+  // Widened so CredentialsError (auth/credentials.ts) can be a SettingsError with its own name.
+  override readonly name: string = "SettingsError";
   /** Always `"settings"`. */
   declare readonly kind: "settings";
 
@@ -237,8 +255,9 @@ export class SettingsError extends JobWaiterError {
   constructor(
     readonly property: string,
     message: string,
+    options: { cause?: unknown } = {},
   ) {
-    super("settings", message);
+    super("settings", message, options);
   }
 }
 
@@ -257,15 +276,16 @@ export class InvalidInputError extends JobWaiterError {
   /** Always `"invalid-input"`. */
   declare readonly kind: "invalid-input";
 
+  /** Every bad field, with what is wrong and the fix (secrets in the reasons redacted). */
+  readonly failures: readonly Failure[];
+
   /**
    * @param what - What was being validated, e.g. `getJob: invalid arguments`.
    * @param failures - Every bad field, with what is wrong and the fix.
    */
-  constructor(
-    what: string,
-    readonly failures: readonly Failure[],
-  ) {
+  constructor(what: string, failures: readonly Failure[]) {
     super("invalid-input", `${what}:\n${formatFailures(failures)}`);
+    this.failures = failures.map((f) => ({ property: f.property, reason: redactText(f.reason) }));
   }
 }
 
@@ -456,8 +476,9 @@ export function errorForOutcome(
           },
         );
       }
-      // Anything else (an API error, a settings error, a bug) is already the best description there is.
-      return e;
+      // Anything else (an API error, a settings error, a bug) is already the best description there is; one
+      // not built by this package (a TypeError, a library error) goes out as a safe copy (same name and text).
+      return safeCause(e) ?? e;
     }
   }
 }

@@ -7,7 +7,8 @@ import { INPUT_KEYS, type InputKey } from "../sdk/keys";
 import type { JobWaiterInputs } from "../sdk/types";
 import { parseDurationSeconds } from "./duration";
 import { type Failure, formatFailures, InvalidInputError } from "./errors";
-import { CLOUDS, type Cloud, REGION_PATTERN, SERVICES, type Service } from "./services";
+import { SERVICES, type Service } from "./services";
+import { cloudSchema, endpointSchema, projectIdSchema, quote, regionSchema } from "./settings";
 
 /** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -19,9 +20,6 @@ export type { Failure };
 export { formatFailures };
 
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : String(v));
 
 const service = z.string().transform((s, ctx) => {
   const v = s.trim().toLowerCase();
@@ -42,72 +40,17 @@ const jobId = z.string().transform((s, ctx) => {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   else if (/[\u0000-\u001f\u007f]/.test(v))
     ctx.addIssue({ code: "custom", message: "contains control characters" });
+  // A lone surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError at the first poll.
+  else if (/\p{Surrogate}/u.test(v))
+    ctx.addIssue({ code: "custom", message: "contains a lone UTF-16 surrogate (a broken character)" });
   return v;
 });
 
-const projectId = z.string().transform((s, ctx) => {
-  const v = s.trim();
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${quote(s)} is not a project ID (letters, digits, - and _ only, like 0549b4a43100d4f32f51c01c2fe4acdb); find it under My Credentials > API Credentials`,
-    });
-  }
-  return v;
-});
-
-const region = z.string().transform((s, ctx) => {
-  const v = s.trim();
-  if (!REGION_PATTERN.test(v)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${quote(s)} is not a region name; use the region's ID such as "eu-de", "ap-southeast-1" or "cn-north-4"`,
-    });
-  }
-  return v;
-});
-
-const cloud = z.string().transform((s, ctx) => {
-  const v = s.trim().toLowerCase();
-  if ((CLOUDS as readonly string[]).includes(v)) return v as Cloud;
-  ctx.addIssue({
-    code: "custom",
-    message: `${quote(s)} is not a cloud; use "huaweicloud" (default) or "otc"`,
-  });
-  return z.NEVER;
-});
-
-const endpoint = z.string().transform((s, ctx) => {
-  const v = s.trim();
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    ctx.addIssue({
-      code: "custom",
-      message: `${quote(s)} is not a URL; use e.g. "https://rds.eu-de.otc.t-systems.com"`,
-    });
-    return z.NEVER;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} must start with https://` });
-  } else if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${quote(s)} uses http:// for a non-loopback host; use https:// (http:// is only for local simulators on 127.0.0.1/localhost)`,
-    });
-  }
-  if (url.username || url.password) {
-    ctx.addIssue({
-      code: "custom",
-      message: "must not contain credentials; configure them as described in the README",
-    });
-  }
-  if (url.search || url.hash) {
-    ctx.addIssue({ code: "custom", message: `${quote(s)} must be a base URL without ?query or #fragment` });
-  }
-  return v.replace(/\/+$/, "");
-});
+// The same schemas check these settings from config, the environment and the credentials file (settings.ts).
+const projectId = projectIdSchema;
+const region = regionSchema;
+const cloud = cloudSchema;
+const endpoint = endpointSchema;
 
 function duration(what: string, maxSeconds: number) {
   return z.union([z.number(), z.string()]).transform((v, ctx) => {

@@ -7,7 +7,7 @@ import { type Clock, realClock } from "./clock";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
 import { progressAwarePolicy } from "./policy";
-import { createProgressReporter } from "./progress";
+import { createProgressReporter, type ProgressOutput } from "./progress";
 import { type ClientDeps, connect, resolveTarget, type Target } from "./target";
 import { type PollingPolicy, type WaitOutcome, waitForJob } from "./waiter";
 
@@ -16,7 +16,11 @@ export interface RunDeps extends ClientDeps {
   write?: (line: string) => void;
   signal?: AbortSignal;
   policy?: PollingPolicy;
-  label?: string;
+  /**
+   * Where progress goes; default plain lines to `write`. The dynamic provider host passes one per call:
+   * the resource's row, or lines labelled with its name (see ./index.ts).
+   */
+  output?: ProgressOutput;
 }
 
 export async function waitForInputs(
@@ -31,7 +35,7 @@ export async function waitForInputs(
     service: target.service,
     jobId: target.jobId,
     ...(deps.write ? { write: deps.write } : {}),
-    ...(deps.label ? { label: deps.label } : {}),
+    ...(deps.output ? { output: deps.output } : {}),
   });
   const policy =
     deps.policy ??
@@ -49,6 +53,7 @@ export async function waitForInputs(
     onObservation: report,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  report.finish(outcome);
   return { outcome, target };
 }
 

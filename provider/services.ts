@@ -15,6 +15,11 @@ export interface ServiceSpec {
   readonly title: string;
   /** First label of the API host on each cloud: `{prefix}.{region}.{domain}`. */
   readonly hostPrefix: Readonly<Record<Cloud, string>>;
+  /**
+   * Regions whose host uses another first label than `hostPrefix` says (newer Huawei Cloud regions name
+   * GaussDB openGauss `gaussdb.{region}` instead of `gaussdb-opengauss.{region}`).
+   */
+  readonly regionHostPrefix?: Readonly<Partial<Record<Cloud, Readonly<Record<string, string>>>>>;
   /** The wire name of the progress field: RDS says `process`, the others `progress`. */
   readonly progressField: "process" | "progress";
   /** RDS reports what the job produced in `entities`; the others do not. */
@@ -56,6 +61,22 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceSpec>> = {
     service: "gaussdb",
     title: "GaussDB (openGauss)",
     hostPrefix: { huaweicloud: "gaussdb-opengauss", otc: "gaussdb" },
+    // From the GaussDBforopenGaussRegion table of huaweicloud-sdk-python-v3 (commit 343a486, 2026-08-20);
+    // its other 17 regions (cn-north-4, ap-southeast-1, af-south-1, ...) use `gaussdb-opengauss`.
+    regionHostPrefix: {
+      huaweicloud: Object.fromEntries(
+        [
+          "af-north-1",
+          "ap-southeast-5",
+          "cn-east-2",
+          "cn-east-4",
+          "cn-east-5",
+          "cn-north-12",
+          "me-east-1",
+          "tr-west-1",
+        ].map((r) => [r, "gaussdb"]),
+      ),
+    },
     progressField: "progress",
     hasEntities: false,
     sendsNullFailReason: true,
@@ -78,8 +99,22 @@ function cloudDomain(cloud: Cloud, region: string): string {
   return region === "eu-ch2" ? "sc.otc.t-systems.com" : "otc.t-systems.com";
 }
 
+/** The first label of a service's API host in a region. */
+export function hostPrefix(service: Service, cloud: Cloud, region: string): string {
+  const spec = SERVICE_TABLE[service];
+  const exceptions = spec.regionHostPrefix?.[cloud];
+  return (
+    (exceptions && Object.hasOwn(exceptions, region) ? exceptions[region] : undefined) ??
+    spec.hostPrefix[cloud]
+  );
+}
+
+/**
+ * `https://{prefix}.{region}.{domain}`. The region must have passed `REGION_PATTERN` (settings.ts checks
+ * every source): anything else could move the host.
+ */
 export function serviceBaseUrl(service: Service, cloud: Cloud, region: string): string {
-  return `https://${SERVICE_TABLE[service].hostPrefix[cloud]}.${region}.${cloudDomain(cloud, region)}`;
+  return `https://${hostPrefix(service, cloud, region)}.${region}.${cloudDomain(cloud, region)}`;
 }
 
 export function iamBaseUrl(cloud: Cloud, region: string): string {

@@ -3,13 +3,7 @@
  * credentials, which timeouts. Inputs win over config, config over the environment.
  */
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
-import {
-  type Credentials,
-  CredentialsError,
-  resolveCredentials,
-  resolveSetting,
-  type SettingsSource,
-} from "./auth/credentials";
+import { type Credentials, resolveCredentials, type SettingsSource } from "./auth/credentials";
 import { createTokenFetcher } from "./auth/iam";
 import { JobClient } from "./client";
 import { parseDuration } from "./duration";
@@ -17,7 +11,6 @@ import { SettingsError } from "./errors";
 import type { HttpOptions } from "./http";
 import type { WaiterInputs } from "./inputs";
 import {
-  CLOUDS,
   type Cloud,
   defaultCloud,
   iamBaseUrl,
@@ -25,6 +18,7 @@ import {
   type Service,
   serviceBaseUrl,
 } from "./services";
+import { settingFrom } from "./settings";
 import { DEFAULT_NOT_FOUND_GRACE_MS } from "./waiter";
 
 export interface Target {
@@ -42,18 +36,15 @@ export interface Target {
 
 export { SettingsError };
 
+/**
+ * Inputs were validated by `validateInputs`; settings from config, environment and the credentials file are
+ * validated here with the same schemas (settingFrom), so a bad `HW_REGION_NAME` fails at once with its name.
+ */
 export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSource[]): Target {
   const service = inputs.service;
-  const region = inputs.region ?? resolveSetting(sources, "region")?.value;
-  const cloudSetting = inputs.cloud ?? resolveSetting(sources, "cloud")?.value ?? defaultCloud(region);
-  if (!(CLOUDS as readonly string[]).includes(cloudSetting)) {
-    throw new SettingsError(
-      "cloud",
-      `cloud: ${JSON.stringify(cloudSetting)} from the configuration is not "huaweicloud" or "otc".`,
-    );
-  }
-  const cloud = cloudSetting as Cloud;
-  const projectId = inputs.projectId ?? resolveSetting(sources, "projectId")?.value;
+  const region = inputs.region ?? settingFrom(sources, "region")?.value;
+  const cloud = (inputs.cloud ?? settingFrom(sources, "cloud")?.value ?? defaultCloud(region)) as Cloud;
+  const projectId = inputs.projectId ?? settingFrom(sources, "projectId")?.value;
   let baseUrl = inputs.endpoint;
   if (!baseUrl) {
     if (!region) {
@@ -80,27 +71,69 @@ export function resolveTarget(inputs: WaiterInputs, sources: readonly SettingsSo
   };
 }
 
-/** Missing settings a `check` can report before any network call. */
+/**
+ * What a `check` can report before any network call: every setting from config, environment or the
+ * credentials file that is malformed, and every one that is missing. Each failure names the setting to fix as
+ * its property (`secretKey`, `region`, ...): the engine prints "property 'secretKey' ... has a problem: <reason>",
+ * and the reason names the source (`HW_SECRET_KEY`, `jobwaiter:region`, ...). Inputs the engine does not know
+ * yet (`UNKNOWN`) count as given.
+ */
 export function preflight(
-  inputs: Partial<WaiterInputs>,
+  inputs: Partial<Record<keyof WaiterInputs, unknown>>,
   sources: readonly SettingsSource[],
 ): { property: string; reason: string }[] {
   const out: { property: string; reason: string }[] = [];
-  let creds: Credentials | undefined;
-  try {
-    creds = resolveCredentials(sources);
-  } catch (err) {
-    if (err instanceof CredentialsError)
-      out.push({ property: "service", reason: `credentials: ${err.message}` });
+  const given = (key: keyof WaiterInputs) => inputs[key] !== undefined && inputs[key] !== null;
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      if (!out.some((o) => o.property === err.property))
+        out.push({ property: err.property, reason: err.message });
+      return undefined;
+    }
+  };
+  const reported = (p: string) => out.some((o) => o.property === p);
+  for (const key of ["region", "cloud", "projectId"] as const) {
+    if (!given(key)) attempt(() => settingFrom(sources, key));
   }
-  if (!inputs.projectId && !resolveSetting(sources, "projectId") && creds?.kind !== "password") {
+  const creds: Credentials | undefined = attempt(() => resolveCredentials(sources));
+  if (
+    creds?.kind === "password" &&
+    !attempt(() => settingFrom(sources, "authUrl")) &&
+    !reported("authUrl") &&
+    given("endpoint") &&
+    !given("region") &&
+    !reported("region") &&
+    !attempt(() => settingFrom(sources, "region"))
+  ) {
+    // The IAM host is derived from the region; with only an `endpoint` there is none to derive it from.
+    out.push({
+      property: "authUrl",
+      reason:
+        "an IAM password login needs the IAM endpoint: set jobwaiter:authUrl or HW_AUTH_URL / OS_AUTH_URL " +
+        "(e.g. https://iam.eu-de.otc.t-systems.com/v3), or a region.",
+    });
+  }
+  if (
+    !given("projectId") &&
+    !reported("projectId") &&
+    creds?.kind !== "password" &&
+    !attempt(() => settingFrom(sources, "projectId"))
+  ) {
     out.push({
       property: "projectId",
       reason:
         "no project ID given. Set the `projectId` input, Pulumi config jobwaiter:projectId, or HW_PROJECT_ID / OS_PROJECT_ID.",
     });
   }
-  if (!inputs.endpoint && !inputs.region && !resolveSetting(sources, "region")) {
+  if (
+    !given("endpoint") &&
+    !given("region") &&
+    !reported("region") &&
+    !attempt(() => settingFrom(sources, "region"))
+  ) {
     out.push({
       property: "region",
       reason:
@@ -125,7 +158,7 @@ export async function connect(
   let projectId = target.projectId;
   let authUrl: string | undefined;
   if (creds.kind === "password") {
-    authUrl = resolveSetting(sources, "authUrl")?.value;
+    authUrl = settingFrom(sources, "authUrl")?.value;
     if (!authUrl) {
       if (!target.region) {
         throw new SettingsError(
@@ -139,7 +172,7 @@ export async function connect(
   const fetchToken = createTokenFetcher(deps.http, deps.now);
   const scope = projectId
     ? { projectId }
-    : { projectName: resolveSetting(sources, "projectName")?.value ?? target.region ?? "" };
+    : { projectName: settingFrom(sources, "projectName")?.value ?? target.region ?? "" };
   const auth = createAuthenticator(creds, {
     ...(deps.now ? { now: deps.now } : {}),
     ...(authUrl ? { authUrl } : {}),

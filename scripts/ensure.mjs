@@ -18,7 +18,13 @@ function newest(dir) {
   return t;
 }
 
-if (!existsSync(join(root, "node_modules/.bin/tsc")) || !existsSync(join(root, "node_modules/ky"))) {
+// npm writes node_modules/.package-lock.json on every install: older than the lock file means the lock changed
+// since (a pulled commit added a dependency), so install again.
+const lock = join(root, "package-lock.json");
+const installed = join(root, "node_modules/.package-lock.json");
+const stale =
+  existsSync(lock) && (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs);
+if (stale || !existsSync(join(root, "node_modules/.bin/tsc")) || !existsSync(join(root, "node_modules/ky"))) {
   console.log("[setup] installing dependencies (npm ci)...");
   execFileSync(
     npm,

@@ -12,7 +12,7 @@ export type Service = "dds" | "gaussdb" | "rds";
 /** Which cloud's API hosts to use: Huawei Cloud (`myhuaweicloud.com`) or Open Telekom Cloud (`otc.t-systems.com`). */
 export type Cloud = "huaweicloud" | "otc";
 
-/** Seconds (a number) or a duration string such as `"45m"`, `"1h30m"`, `"90s"`. */
+/** Seconds (a number) or a duration string such as `"45m"`, `"1h30m"`, `"90s"`, `"7d"`. */
 export type Duration = number | string;
 
 /** A job's state: `Running` until it has ended as `Completed` or `Failed`. */

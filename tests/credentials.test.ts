@@ -7,12 +7,12 @@ import {
   configSource,
   envSources,
   resolveCredentials,
-  resolveSetting,
   staticSource,
 } from "../provider/auth/credentials";
 import { ambientSources, credentialsFileSource } from "../provider/auth/credentials-file";
 import { iamTokensUrl } from "../provider/auth/iam";
 import { iamBaseUrl, serviceBaseUrl } from "../provider/services";
+import { settingFrom } from "../provider/settings";
 import { resolveTarget } from "../provider/target";
 
 describe("credential sources and precedence", () => {
@@ -98,11 +98,11 @@ describe("credential sources and precedence", () => {
       staticSource("inputs", {}),
       ...envSources({ OS_REGION_NAME: "eu-de", HW_CLOUD: "otc.t-systems.com" }),
     ];
-    assert.deepEqual(resolveSetting(s, "region"), {
+    assert.deepEqual(settingFrom(s, "region"), {
       value: "eu-de",
       from: "environment (OS_*) OS_REGION_NAME",
     });
-    assert.equal(resolveSetting(s, "cloud")?.value, "otc");
+    assert.equal(settingFrom(s, "cloud")?.value, "otc");
   });
 });
 
@@ -160,7 +160,7 @@ describe("the Huawei Cloud SDKs' credentials file", () => {
       `credentials file ${join(home, ".huaweicloud", "credentials")}: [basic] ak/[basic] sk/[basic] security_token`,
     );
     assert.doesNotMatch(c.source, /FILE(AK|SK|TOKEN)/, "the source names where, never what");
-    assert.equal(resolveSetting(sources, "projectId")?.value, "fileproject");
+    assert.equal(settingFrom(sources, "projectId")?.value, "fileproject");
   });
 
   it("comes after every environment variable", () => {
@@ -169,7 +169,7 @@ describe("the Huawei Cloud SDKs' credentials file", () => {
     );
     assert.equal(c.kind === "aksk" && c.accessKey, "ENVAK");
     assert.equal(
-      resolveSetting(ambientSources({ HOME: home, HW_PROJECT_ID: "envproject" }), "projectId")?.value,
+      settingFrom(ambientSources({ HOME: home, HW_PROJECT_ID: "envproject" }), "projectId")?.value,
       "envproject",
     );
   });
@@ -201,11 +201,11 @@ describe("settings as other tools spell them", () => {
   it("huaweicloud:cloud may hold the Huawei provider's domain; huaweicloud:token is the token", () => {
     const cfg = (values: Record<string, string>) => configSource("huaweicloud", (k) => values[k]);
     assert.equal(
-      resolveSetting([cfg({ "huaweicloud:cloud": "myhuaweicloud.com" })], "cloud")?.value,
+      settingFrom([cfg({ "huaweicloud:cloud": "myhuaweicloud.com" })], "cloud")?.value,
       "huaweicloud",
     );
-    assert.equal(resolveSetting([cfg({ "huaweicloud:cloud": "otc.t-systems.com" })], "cloud")?.value, "otc");
-    assert.equal(resolveSetting([cfg({ "huaweicloud:cloud": "otc" })], "cloud")?.value, "otc");
+    assert.equal(settingFrom([cfg({ "huaweicloud:cloud": "otc.t-systems.com" })], "cloud")?.value, "otc");
+    assert.equal(settingFrom([cfg({ "huaweicloud:cloud": "otc" })], "cloud")?.value, "otc");
     const c = resolveCredentials([cfg({ "huaweicloud:token": "TOK" })]);
     assert.deepEqual(c, {
       kind: "token",

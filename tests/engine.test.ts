@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type Simulator, startSimulator } from "../simulator";
 import {
   copyExample,
@@ -9,6 +11,13 @@ import {
   resourcesOfType,
   type Stack,
 } from "./support/engine-harness";
+
+interface Diag {
+  urn?: string;
+  message: string;
+  severity: string;
+  ephemeral?: boolean;
+}
 
 const WAITER_TYPE = "pulumi-nodejs:dynamic/job-waiter:JobWaiter";
 
@@ -286,6 +295,85 @@ export const entities = w.entities;
     assert.equal(after!.urn, kept.urn);
     assert.equal(after!.id, kept.id);
     assert.equal(after!.outputs.status, "Completed");
+  });
+
+  it("10. progress goes to each waiter's own row: ephemeral statuses, one kept outcome line, no flood", async () => {
+    const jobs = [
+      sim.createJob({ service: "dds", durationMs: 600_000 }).id,
+      sim.createJob({ service: "dds", durationMs: 600_000 }).id,
+    ];
+    const dir = makeProgram({
+      "index.ts": `
+import * as pulumi from "@pulumi/pulumi";
+import { JobWaiter } from "pulumi-job-waiter";
+const c = new pulumi.Config();
+export const statuses = c.requireObject<string[]>("jobIds").map(
+  (jobId, i) => new JobWaiter("waiter" + i, { service: "dds", jobId, endpoint: c.require("endpoint"), maxPollInterval: "1s" }).status,
+);
+`,
+    });
+    const s = await newStack(dir, {
+      config: { jobIds: JSON.stringify(jobs), endpoint: sim.endpoint("dds") },
+      // `--event-log` is one of the CLI's debug flags.
+      env: { ...creds, PULUMI_DEBUG_COMMANDS: "true" },
+    });
+    stacks.push(s);
+    // Each job ends once its waiter has seen it running twice (two statuses at least reach the engine).
+    const finished = new Set<string>();
+    const watcher = setInterval(() => {
+      for (const id of jobs) {
+        if (!finished.has(id) && sim.requests({ jobId: id }).filter((q) => q.status === 200).length >= 2) {
+          finished.add(id);
+          sim.finishJob(id);
+        }
+      }
+    }, 100);
+    const eventLog = join(dir, "events.jsonl");
+    const r = await up(s, ["--event-log", eventLog]).finally(() => clearInterval(watcher));
+    assert.equal(r.code, 0, r.output);
+    const waiters = resourcesOfType(await s.exportState(), WAITER_TYPE);
+    assert.equal(waiters.length, 2);
+    const diags = readFileSync(eventLog, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => (JSON.parse(l) as { diagnosticEvent?: Diag }).diagnosticEvent)
+      .filter((d): d is Diag => d !== undefined);
+    for (const w of waiters) {
+      const jobId = String(w.outputs.jobId);
+      const mine = diags.filter((d) => d.urn === w.urn);
+      const statuses = mine.filter((d) => d.ephemeral);
+      assert.ok(statuses.length >= 1, `ephemeral statuses on ${w.urn}: ${JSON.stringify(mine)}`);
+      for (const st of statuses) {
+        assert.equal(st.severity, "info");
+        assert.match(st.message, new RegExp(`^dds job ${jobId} .*: (Running|Completed)`));
+      }
+      assert.ok(
+        statuses.some((st) => /: Running/.test(st.message)),
+        JSON.stringify(statuses),
+      );
+      const kept = mine.filter((d) => !d.ephemeral);
+      assert.equal(kept.length, 1, JSON.stringify(mine));
+      assert.equal(kept[0]!.severity, "info");
+      assert.match(
+        kept[0]!.message,
+        new RegExp(`^dds job ${jobId} .*: Completed after \\d+s \\(waited \\d+s, \\d+ polls\\)`),
+      );
+    }
+    // Nothing of ours on the Stack's row or any other.
+    const urns = new Set(waiters.map((w) => w.urn));
+    const stray = diags.filter(
+      (d) => d.severity !== "debug" && !urns.has(d.urn ?? "") && /\[job-waiter\]|dds job /.test(d.message),
+    );
+    assert.deepEqual(stray, []);
+    // Diagnostics repeats only the kept lines: one per waiter, no status.
+    const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"));
+    assert.ok(r.stdout.includes("Diagnostics:"), r.stdout);
+    const ours = diagnostics.split("\n").filter((l) => /dds job/.test(l));
+    assert.equal(ours.length, 2, diagnostics);
+    assert.ok(
+      ours.every((l) => /: Completed after \d+s \(waited \d+s, \d+ polls\)$/.test(l.trim())),
+      diagnostics,
+    );
   });
 
   for (const example of ["rds-instance", "multi-service", "read-job"]) {

@@ -15,6 +15,21 @@ describe("durations", () => {
     assert.match((parseDurationSeconds("ten minutes") as { problem: string }).problem, /not a duration.*45m/);
     assert.match((parseDurationSeconds(-5) as { problem: string }).problem, /positive/);
     assert.match((parseDurationSeconds("0s") as { problem: string }).problem, /longer than zero/);
+    assert.match(
+      (parseDurationSeconds(`${"9".repeat(400)}h`) as { problem: string }).problem,
+      /too long to be a duration/,
+    );
+  });
+  it("reads days: the longest timeout, a week, can be written 7d", () => {
+    assert.equal(parseDuration("7d"), 7 * 86_400);
+    assert.equal(parseDuration("1d12h"), 36 * 3600);
+    assert.deepEqual(validateInputs({ service: "rds", jobId: "j", timeout: "7d" }).failures, []);
+    assert.deepEqual(validateInputs({ service: "rds", jobId: "j", timeout: "168h" }).failures, []);
+    const over = validateInputs({ service: "rds", jobId: "j", timeout: "8d" }).failures;
+    assert.deepEqual(
+      over.map((f) => f.property),
+      ["timeout"],
+    );
   });
 });
 
@@ -56,6 +71,11 @@ describe("input validation (check)", () => {
     ["empty jobId", { ...good, jobId: "  " }, "jobId", /empty/],
     ["jobId too long", { ...good, jobId: "x".repeat(200) }, "jobId", /200 characters/],
     ["jobId with a newline", { ...good, jobId: "ab\ncd" }, "jobId", /control characters/],
+    ["jobId with a lone surrogate", { ...good, jobId: "ab\ud800cd" }, "jobId", /surrogate/],
+    ["projectId that collapses the path", { ...good, projectId: ".." }, "projectId", /not a project ID/],
+    ["region that moves the host", { ...good, region: "eu-de.example.org/x#" }, "region", /not a region/],
+    ["region with a space", { ...good, region: "eu de" }, "region", /not a region/],
+    ["region longer than a DNS label", { ...good, region: `eu-${"a".repeat(61)}` }, "region", /not a region/],
     ["bad projectId", { ...good, projectId: "my project!" }, "projectId", /not a project ID/],
     ["bad region", { ...good, region: "Frankfurt" }, "region", /not a region name.*eu-de/],
     ["bad cloud", { ...good, cloud: "aws" }, "cloud", /"huaweicloud".*"otc"/],
@@ -74,6 +94,12 @@ describe("input validation (check)", () => {
     ],
     ["endpoint with query", { ...good, endpoint: "https://rds.example.com/?x=1" }, "endpoint", /query/],
     ["endpoint ftp", { ...good, endpoint: "ftp://rds.example.com" }, "endpoint", /https/],
+    [
+      "endpoint with a control character the URL parser would drop",
+      { ...good, endpoint: "https://rds.example.com\u0000" },
+      "endpoint",
+      /control character/,
+    ],
     ["timeout garbage", { ...good, timeout: "ten minutes" }, "timeout", /not a duration/],
     ["timeout negative", { ...good, timeout: -1 }, "timeout", /positive/],
     ["timeout too long", { ...good, timeout: "200h" }, "timeout", /limit/],
@@ -98,6 +124,20 @@ describe("input validation (check)", () => {
       assert.match(f.reason, reason);
     });
   }
+
+  it("never echoes a password given inside an endpoint URL", () => {
+    for (const endpoint of [
+      "http://admin:Hunter2-secret@rds.example.com",
+      "ftp://admin:Hunter2-secret@rds.example.com",
+      "https://admin:Hunter2-secret@rds.example.com/?q=1#f",
+      "not a url admin:Hunter2-secret@rds",
+      "https://a@b:Hunter2-secret@rds.example.com",
+    ]) {
+      const r = validateInputs({ ...good, endpoint });
+      assert.ok(r.failures.length > 0, endpoint);
+      for (const f of r.failures) assert.ok(!f.reason.includes("Hunter2-secret"), f.reason);
+    }
+  });
 
   it("allows http:// for loopback endpoints", () => {
     for (const endpoint of ["http://127.0.0.1:8080/rds", "http://localhost:1", "http://[::1]:9"]) {

@@ -69,6 +69,7 @@ export function createAuthenticator(
       const { authUrl, fetchToken } = opts;
       if (!authUrl || !fetchToken) {
         throw new CredentialsError(
+          "authUrl",
           `IAM password credentials from ${creds.source} need an IAM endpoint (authUrl).`,
         );
       }

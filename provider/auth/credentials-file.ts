@@ -46,9 +46,11 @@ export function credentialsFileSource(env: NodeJS.ProcessEnv = process.env): Set
         section = {};
         return section;
       }
+      // Reported against accessKey: the file is where the key pair was to come from.
       throw new CredentialsError(
-        `HUAWEICLOUD_SDK_CREDENTIALS_FILE names ${path}, which cannot be read (${code ?? String(err)}): ` +
-          "fix the path or unset the variable.",
+        "accessKey",
+        `${explicit ? "HUAWEICLOUD_SDK_CREDENTIALS_FILE names " : "the credentials file "}${path}, which cannot be read ` +
+          `(${code ?? "unknown error"}): ${explicit ? "fix the path or unset the variable" : "fix its permissions"}.`,
       );
     }
     const parsed = parse(text)[SECTION];

@@ -3,8 +3,11 @@
  * `huaweicloud:*`, then the environment variables users already have for the Terraform providers and the
  * Huawei Cloud SDKs (`HW_*`, `OS_*`, `HUAWEICLOUD_SDK_*`), then the SDKs' credentials file (credentials-file.ts).
  * Secret material is taken as a unit from one source, so a key from one place is never paired with a secret
- * from another.
+ * from another. Every value is checked with the same schemas as the inputs (../settings.ts) before use, and
+ * every credential value is registered with the redaction helper as soon as it is read.
  */
+import { registerSecret } from "../redact";
+import { checkSetting, SECRET_SETTINGS, SettingsError } from "../settings";
 
 export const SETTING_KEYS = [
   "accessKey",
@@ -139,24 +142,42 @@ export type Credentials =
   | { kind: "token"; token: string; source: string }
   | { kind: "password"; userName: string; password: string; domainName: string; source: string };
 
-export class CredentialsError extends Error {
-  override readonly name = "CredentialsError";
+/**
+ * Credentials missing, half-set or malformed. `property` is the setting to fix (`secretKey` when only the AK
+ * is set), which `check` reports the failure against.
+ */
+export class CredentialsError extends SettingsError {
+  override readonly name: string = "CredentialsError";
+}
+
+/** A credential value from one source: registered for redaction first, then checked (message without it). */
+function credential(s: SettingsSource, key: SettingKey): string | undefined {
+  const raw = s.get(key);
+  if (raw === undefined) return undefined;
+  if (SECRET_SETTINGS.has(key)) registerSecret(raw);
+  try {
+    return checkSetting(key, raw, `${s.name} ${s.describe(key)}`);
+  } catch (err) {
+    if (err instanceof SettingsError) throw new CredentialsError(key, err.message);
+    throw err;
+  }
 }
 
 /** The first source holding a complete credential; a half-set (AK without SK) is an error, not a skip. */
 export function resolveCredentials(sources: readonly SettingsSource[]): Credentials {
   for (const s of sources) {
-    const ak = s.get("accessKey");
-    const sk = s.get("secretKey");
+    const ak = credential(s, "accessKey");
+    const sk = credential(s, "secretKey");
     if (ak || sk) {
       if (!ak || !sk) {
         const missing = ak ? "secretKey" : "accessKey";
         throw new CredentialsError(
-          `${s.name} sets ${ak ? s.describe("accessKey") : s.describe("secretKey")} but not ${s.describe(missing)}: ` +
+          missing,
+          `${missing}: ${s.name} sets ${ak ? s.describe("accessKey") : s.describe("secretKey")} but not ${s.describe(missing)}: ` +
             "set both halves of the key pair, or remove the one that is there.",
         );
       }
-      const token = s.get("securityToken");
+      const token = credential(s, "securityToken");
       return {
         kind: "aksk",
         accessKey: ak,
@@ -165,10 +186,10 @@ export function resolveCredentials(sources: readonly SettingsSource[]): Credenti
         source: `${s.name}: ${s.describe("accessKey")}/${s.describe("secretKey")}${token ? `/${s.describe("securityToken")}` : ""}`,
       };
     }
-    const token = s.get("authToken");
+    const token = credential(s, "authToken");
     if (token) return { kind: "token", token, source: `${s.name}: ${s.describe("authToken")}` };
     const userName = s.get("userName");
-    const password = s.get("password");
+    const password = credential(s, "password");
     if (userName && password) {
       const domainName = s.get("domainName") ?? userName;
       return {
@@ -181,20 +202,9 @@ export function resolveCredentials(sources: readonly SettingsSource[]): Credenti
     }
   }
   throw new CredentialsError(
+    "accessKey",
     "no credentials found. Set an access key pair (Pulumi config jobwaiter:accessKey and jobwaiter:secretKey " +
       "as secrets, or HW_ACCESS_KEY/HW_SECRET_KEY), a token (HW_AUTH_TOKEN), or an IAM user " +
       `(HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME). Looked in: ${sources.map((s) => s.name).join(", ")}.`,
   );
-}
-
-/** The first source that has `key`, with where it came from. */
-export function resolveSetting(
-  sources: readonly SettingsSource[],
-  key: SettingKey,
-): { value: string; from: string } | undefined {
-  for (const s of sources) {
-    const value = s.get(key);
-    if (value !== undefined) return { value, from: `${s.name} ${s.describe(key)}` };
-  }
-  return undefined;
 }

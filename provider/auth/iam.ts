@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf } from "../http";
+import { markRedacted, registerSecret, safeErrorArgs } from "../redact";
 import { parseWireError } from "../schemas";
 import type { TokenFetcher } from "./authenticator";
 
@@ -14,8 +15,16 @@ const tokenBody = z.looseObject({
   }),
 });
 
+/**
+ * An IAM login that failed. Built through the redaction helper: the cause is a safe copy, never ky's
+ * HTTPError (whose `options.json` is the login body with the password).
+ */
 export class IamError extends Error {
   override readonly name = "IamError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(...safeErrorArgs(message, options?.cause));
+    markRedacted(this);
+  }
 }
 
 /** HW_AUTH_URL / OS_AUTH_URL are usually given with their `/v3` (`https://iam.eu-de.otc.t-systems.com/v3`). */
@@ -27,6 +36,8 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
   const client = createHttp(http);
   return async ({ authUrl, userName, password, domainName, scope }) => {
     const url = iamTokensUrl(authUrl);
+    // Also when called directly (not through resolveCredentials): IAM may echo what it was sent.
+    registerSecret(password);
     const project = scope.projectId ? { id: scope.projectId } : { name: scope.projectName ?? "" };
     const body = {
       auth: {
@@ -42,6 +53,7 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
       const token = response.headers.get("x-subject-token");
       if (!token)
         throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
+      registerSecret(token);
       const parsed = tokenBody.safeParse(await response.json().catch(() => undefined));
       const expires =
         parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
