@@ -13,10 +13,13 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -41,7 +44,11 @@ const quiet = (file, args, opts = {}) =>
 
 /** Builds `dir` with `make(tmp)` into a sibling temp dir and renames it into place: never half-made. */
 function cached(dir, make) {
-  if (existsSync(join(dir, ".complete"))) return dir;
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) {
+    utimesSync(marker, new Date(), new Date()); // last used: see pruneStale
+    return dir;
+  }
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = mkdtempSync(`${dir}.tmp-`);
   try {
@@ -87,6 +94,18 @@ function resolvePulumiVersion(spec) {
   }
 }
 
+/** Removes other dependency sets not used for a day (older lock files), so the cache does not grow forever. */
+function pruneStale(dir, keep) {
+  if (!existsSync(dir)) return;
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    const marker = join(dir, name, ".complete");
+    if (name === keep || !existsSync(marker) || statSync(marker).mtimeMs > dayAgo) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    say(`removed the unused dependency set ${name}`);
+  }
+}
+
 /** node_modules with this package's dependencies, @pulumi/pulumi pinned; cached by the exact dependency set. */
 function dependencies(pulumiVersion) {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -96,6 +115,7 @@ function dependencies(pulumiVersion) {
   delete dev.typedoc;
   const deps = { ...pkg.dependencies, ...dev, "@pulumi/pulumi": pulumiVersion };
   const key = createHash("sha256").update(JSON.stringify(deps)).digest("hex").slice(0, 12);
+  pruneStale(join(cache, "matrix"), `pulumi-${pulumiVersion}-${key}`);
   return cached(join(cache, "matrix", `pulumi-${pulumiVersion}-${key}`), (tmp) => {
     const t0 = Date.now();
     writeFileSync(
