@@ -11,10 +11,13 @@ export const terraformHuawei: PollingPolicy = {
   nextDelayMs: () => 10_000,
 };
 
-/** Terraform Open Telekom Cloud provider: about 11 s between polls, first after about 11 s. */
+/**
+ * Terraform Open Telekom Cloud provider: a first poll after about 1 s, then about 11 s between polls
+ * (10 s poll interval plus the request and state-refresh overhead).
+ */
 export const terraformOtc: PollingPolicy = {
-  name: "terraform-opentelekomcloud (~11s)",
-  nextDelayMs: () => 11_000,
+  name: "terraform-opentelekomcloud (~1s, then ~11s)",
+  nextDelayMs: (history) => (history.length === 0 ? 1_000 : 11_000),
 };
 
 /**

@@ -83,8 +83,14 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
     };
   };
 
-  async function wait(id: string, inputs: Props, w: WaiterInputs): Promise<pulumi.dynamic.CreateResult> {
-    const { outcome, target } = await waitForInputs(w, sources(), runDeps());
+  async function wait(
+    id: string,
+    inputs: Props,
+    w: WaiterInputs,
+    resuming: boolean,
+  ): Promise<pulumi.dynamic.CreateResult> {
+    // A resumed wait (after a timeout or an interrupt) may find the job long finished: look at once.
+    const { outcome, target } = await waitForInputs(w, sources(), { ...runDeps(), lookFirst: resuming });
     const outs = (job: Job | undefined): Props => ({ ...inputsOnly(inputs), ...jobOutputs(job) });
     const error = errorForOutcome(outcome, target);
     if (!error) return { id, outs: outs(outcome.job) };
@@ -120,7 +126,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
 
     async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
       const w = requireValidInputs(inputs, "invalid JobWaiter inputs");
-      return wait(resourceId(w), inputs, w);
+      return wait(resourceId(w), inputs, w, false);
     },
 
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -130,7 +136,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
         // A finished job stays finished: only the way we wait changed, so no request is made.
         return { outs: { ...inputsOnly(news), ...pickOutputs(olds) } };
       }
-      const { outs } = await wait(id, news, requireValidInputs(news, "invalid JobWaiter inputs"));
+      const { outs } = await wait(id, news, requireValidInputs(news, "invalid JobWaiter inputs"), true);
       return { outs };
     },
 

@@ -88,8 +88,12 @@ export type ApiErrorKind =
   | "client"
   /** The API host does not exist in DNS (ENOTFOUND): a wrong region, cloud or endpoint, not an outage. */
   | "unknown-host"
-  /** A 2xx whose body is not a job. */
-  | "invalid-response";
+  /** A 2xx whose body is not a job (HTML, `{}`, unparsable or truncated JSON): retried, it may be a passing fault. */
+  | "invalid-response"
+  /** A 3xx: never followed (the target could collect credentials), never retried. */
+  | "redirect"
+  /** A well-formed job, but not the one asked for: never taken as this job's state. */
+  | "wrong-job";
 
 /** What went wrong with a request to the job API, as facts (no credential is ever among them). */
 export interface ApiErrorDetails {
@@ -111,6 +115,10 @@ export interface ApiErrorDetails {
   requestId?: string;
   /** Where the credentials came from (e.g. `environment HW_*`), never the credentials themselves. */
   credentialSource?: string;
+  /** What went wrong on the wire, in a few words (e.g. "connection reset mid-body"). No secrets. */
+  fault?: string;
+  /** For a redirect: scheme and host of its `Location` only. */
+  redirectHost?: string;
   /** The underlying error (network, timeout), if any. */
   cause?: unknown;
 }
@@ -129,7 +137,14 @@ const ADVICE: Record<ApiErrorKind, (d: ApiErrorDetails) => string> = {
     'The host does not exist: check `region` and `cloud` (Open Telekom Cloud needs cloud "otc": the input, ' +
     "jobwaiter:cloud or HW_CLOUD), or the `endpoint` input.",
   "invalid-response": () =>
-    "The endpoint answered with something that is not a job; check that `endpoint` points at the service's API.",
+    "The endpoint answered with something that is not a job; the waiter retries until its timeout in case this " +
+    "is a passing fault, but if it persists check that `endpoint` points at the service's API.",
+  redirect: () =>
+    "Redirects are never followed, so no credential was sent to the target; point `endpoint` (or the region " +
+    "and cloud, or the IAM URL) at the API itself, not at an address that redirects.",
+  "wrong-job": () =>
+    "The answer cannot be this job's state; check that `endpoint` points at the service's API and not at a " +
+    "proxy or cache that mixes up answers.",
 };
 
 /**
@@ -168,9 +183,10 @@ export class JobApiError extends JobWaiterError {
     if (this.cause === undefined) delete this.details.cause;
   }
 
-  /** Worth polling again: throttling and transient failures; never auth or client errors. */
+  /** Worth polling again: throttling, transient failures and bodies that are not a job; never auth or client errors. */
   get transient(): boolean {
-    return this.details.kind === "throttled" || this.details.kind === "transient";
+    const k = this.details.kind;
+    return k === "throttled" || k === "transient" || k === "invalid-response";
   }
 }
 
@@ -182,11 +198,18 @@ export function describeApiError(d: ApiErrorDetails, what?: string): string {
       ? "job not found"
       : d.kind === "invalid-response"
         ? "unexpected response"
-        : d.httpStatus !== undefined
-          ? `HTTP ${d.httpStatus}`
-          : "request failed");
+        : d.kind === "redirect"
+          ? `HTTP ${d.httpStatus ?? "3xx"} redirect to ${d.redirectHost ?? "another address"}, not followed`
+          : d.kind === "wrong-job"
+            ? "the answer describes another job"
+            : d.httpStatus !== undefined
+              ? `HTTP ${d.httpStatus}`
+              : "request failed");
   const facts = [
-    d.httpStatus !== undefined && d.kind === "not-found" ? `HTTP ${d.httpStatus}` : undefined,
+    d.httpStatus !== undefined && ["not-found", "invalid-response", "wrong-job"].includes(d.kind)
+      ? `HTTP ${d.httpStatus}`
+      : undefined,
+    d.fault ? d.fault : undefined,
     d.errorCode ? `error_code ${d.errorCode}` : undefined,
     d.errorMsg ? `error_msg "${d.errorMsg}"` : undefined,
     d.requestId ? `request id ${d.requestId}` : undefined,
@@ -194,7 +217,7 @@ export function describeApiError(d: ApiErrorDetails, what?: string): string {
     d.credentialSource ? `credentials from ${d.credentialSource}` : undefined,
   ].filter(Boolean);
   const cause =
-    d.cause instanceof Error && (d.kind === "transient" || d.kind === "unknown-host")
+    d.cause instanceof Error && !d.fault && (d.kind === "transient" || d.kind === "unknown-host")
       ? ` (${causeText(d.cause)})`
       : "";
   return `${d.service} job ${d.jobId}: ${headline}${cause} [${facts.join(", ")}]. ${ADVICE[d.kind](d)}`;

@@ -1,8 +1,10 @@
 /**
  * One gate per endpoint + project in a provider process: every request to it passes a shared token bucket
  * (well under the API gateway's limits), a 429 slows every waiter on that endpoint rather than only the one
- * that got it, and concurrent polls of the same job share one request.
+ * that got it (for no longer than 60 s, and no longer than the wait that saw it has left), and concurrent
+ * polls of the same job by the same identity share one request.
  */
+import { MAX_RETRY_AFTER_MS } from "./http";
 
 export interface GateOptions {
   /** Sustained requests per second through this gate. */
@@ -28,7 +30,7 @@ export class EndpointGate {
   private penaltyMs = 0;
   private queue: Array<() => void> = [];
   private scheduled = false;
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly inflight = new Map<string, SharedEntry>();
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => void;
   /** Counters, for benchmarks and tests. */
@@ -59,8 +61,12 @@ export class EndpointGate {
     });
   }
 
-  /** Every response passes here: a 429 pauses the whole endpoint, a success relaxes the penalty. */
-  observe(status: number, retryAfter: string | null): void {
+  /**
+   * Every response passes here: a 429 pauses the whole endpoint, a success relaxes the penalty. `maxPauseMs`
+   * is the time the observing wait has left: a pause never outlives the wait whose 429 caused it, so one
+   * `Retry-After: 3600` cannot hold every other waiter for an hour.
+   */
+  observe(status: number, retryAfter: string | null, maxPauseMs = Number.POSITIVE_INFINITY): void {
     this.stats.requests++;
     if (status === 429) {
       this.stats.throttled++;
@@ -68,7 +74,8 @@ export class EndpointGate {
       const t = this.now();
       // Answers to requests sent before the pause began say nothing new: escalate once per pause.
       if (t >= this.pausedUntil) this.penaltyMs = Math.min(30_000, Math.max(1_000, this.penaltyMs * 2));
-      this.pausedUntil = Math.max(this.pausedUntil, t + (hinted ?? this.penaltyMs));
+      const cap = Math.max(0, Math.min(MAX_RETRY_AFTER_MS, Number.isNaN(maxPauseMs) ? 0 : maxPauseMs));
+      this.pausedUntil = Math.max(this.pausedUntil, t + Math.min(hinted ?? this.penaltyMs, cap));
       // The bucket was too generous for the gateway: start again from empty, and refill only once the pause
       // is over, so the end of a pause releases a trickle at the sustained rate instead of a full burst.
       this.tokens = 0;
@@ -78,16 +85,70 @@ export class EndpointGate {
     }
   }
 
-  /** Concurrent calls with the same key share one in-flight promise. */
-  shared<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const existing = this.inflight.get(key) as Promise<T> | undefined;
-    if (existing) {
+  /** When the endpoint accepts requests again (clock ms); in the past when it is not paused. */
+  get pausedUntilMs(): number {
+    return this.pausedUntil;
+  }
+
+  /**
+   * Concurrent calls with the same key share one in-flight run. Each caller stops waiting on its own signal;
+   * the run is aborted only when every caller has gone, and its budget is the longest any caller has left.
+   * The key must name everything the answer depends on, credential identity included.
+   */
+  shared<T>(
+    key: string,
+    run: (budget: { signal: AbortSignal; timeLeft: () => number }) => Promise<T>,
+    caller: { signal?: AbortSignal; timeLeft?: () => number } = {},
+  ): Promise<T> {
+    if (caller.signal?.aborted) return Promise.reject(caller.signal.reason);
+    let entry = this.inflight.get(key) as SharedEntry<T> | undefined;
+    if (entry) {
       this.stats.shared++;
-      return existing;
+    } else {
+      const controller = new AbortController();
+      const members = new Set<Member>();
+      const created: SharedEntry<T> = { controller, members, promise: Promise.resolve(undefined as T) };
+      const timeLeft = () => {
+        let most = 0;
+        for (const m of members) most = Math.max(most, m.timeLeft ? m.timeLeft() : Number.POSITIVE_INFINITY);
+        return most;
+      };
+      created.promise = run({ signal: controller.signal, timeLeft }).finally(() => {
+        if (this.inflight.get(key) === created) this.inflight.delete(key);
+      });
+      this.inflight.set(key, created);
+      entry = created;
     }
-    const p = run().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, p);
-    return p;
+    const e = entry;
+    const member: Member = caller.timeLeft ? { timeLeft: caller.timeLeft } : {};
+    e.members.add(member);
+    return new Promise<T>((resolve, reject) => {
+      const signal = caller.signal;
+      const leave = () => {
+        e.members.delete(member);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        leave();
+        if (e.members.size === 0) {
+          // Nobody waits for this answer any more: stop it, and let the next caller start afresh.
+          if (this.inflight.get(key) === e) this.inflight.delete(key);
+          e.controller.abort(signal?.reason);
+        }
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      e.promise.then(
+        (v) => {
+          leave();
+          resolve(v);
+        },
+        (err: unknown) => {
+          leave();
+          reject(err);
+        },
+      );
+    });
   }
 
   private drain(): void {
@@ -113,6 +174,16 @@ export class EndpointGate {
       this.drain();
     }, wait);
   }
+}
+
+interface Member {
+  timeLeft?: () => number;
+}
+
+interface SharedEntry<T = unknown> {
+  promise: Promise<T>;
+  controller: AbortController;
+  members: Set<Member>;
 }
 
 const GATES = new Map<string, EndpointGate>();

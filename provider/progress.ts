@@ -68,14 +68,35 @@ export function createProgressReporter(opts: ProgressReporterOptions): ProgressR
   });
 }
 
+/** After this many failed looks in a row, the line says so (and is printed even if the error is the same). */
+export const ERROR_STREAK_NOTICE = 3;
+
 function describe(obs: PollObservation): { key: string; text: string } {
   if (obs.error) {
     const e = obs.error.details;
-    const what =
-      e.kind === "not-found"
-        ? `not visible yet (${e.errorCode ?? `HTTP ${e.httpStatus}`}), still looking`
-        : `${e.kind === "throttled" ? "throttled" : "API error"} ${e.httpStatus ? `HTTP ${e.httpStatus}` : ((e.cause as Error | undefined)?.message ?? "")}${e.errorCode ? ` ${e.errorCode}` : ""}, retrying`;
-    return { key: `error:${e.kind}:${e.httpStatus ?? ""}`, text: `: ${what}` };
+    const streak = obs.errorStreak ?? 1;
+    const inARow = streak >= ERROR_STREAK_NOTICE ? ` (${streak} failed looks in a row)` : "";
+    const then = obs.retrying === false ? ", giving up" : obs.retrying ? ", retrying" : "";
+    let what: string;
+    if (e.kind === "not-found") {
+      const code = e.errorCode ?? `HTTP ${e.httpStatus}`;
+      what = obs.missingAfterSeen
+        ? `no longer found (${code}), ${obs.disappeared ? "giving up: it has disappeared" : obs.retrying === false ? "giving up" : "looking again"}`
+        : `not visible yet (${code}), ${obs.retrying === false ? "giving up" : "still looking"}`;
+    } else {
+      const label =
+        e.kind === "throttled" ? "throttled" : e.kind === "invalid-response" ? "bad answer" : "API error";
+      const detail = [
+        e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : undefined,
+        e.errorCode,
+        e.fault ?? (e.httpStatus === undefined ? (e.cause as Error | undefined)?.message : undefined),
+      ]
+        .filter(Boolean)
+        .join(" ");
+      what = `${label}${detail ? ` ${detail}` : ""}${then}${inARow}`;
+    }
+    const noticed = streak >= ERROR_STREAK_NOTICE ? "streak" : "";
+    return { key: `error:${e.kind}:${e.httpStatus ?? ""}:${noticed}:${obs.retrying}`, text: `: ${what}` };
   }
   const job = obs.job!;
   const name = job.name ? ` ${job.name}` : "";

@@ -6,7 +6,7 @@ import type { SettingsSource } from "./auth/credentials";
 import { type Clock, realClock } from "./clock";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
-import { progressAwarePolicy } from "./policy";
+import { lookingFirst, progressAwarePolicy } from "./policy";
 import { createProgressReporter, type ProgressOutput } from "./progress";
 import { type ClientDeps, connect, resolveTarget, type Target } from "./target";
 import { type PollingPolicy, type WaitOutcome, waitForJob } from "./waiter";
@@ -21,7 +21,16 @@ export interface RunDeps extends ClientDeps {
    * the resource's row, or lines labelled with its name (see ./index.ts).
    */
   output?: ProgressOutput;
+  /**
+   * Look at the job at once instead of after the policy's first delay: for a job that may well have ended
+   * already (a resumed wait, `getJob`, the CLI). A `create` waits on a job that was just submitted and is
+   * not even visible for its first seconds, so it keeps the policy's first delay.
+   */
+  lookFirst?: boolean;
 }
+
+/** How long one look (`getJob` without `wait`, `pulumi refresh`) may take, retries and Retry-After included. */
+export const LOOK_TIMEOUT_MS = 60_000;
 
 export async function waitForInputs(
   inputs: WaiterInputs,
@@ -37,14 +46,16 @@ export async function waitForInputs(
     ...(deps.write ? { write: deps.write } : {}),
     ...(deps.output ? { output: deps.output } : {}),
   });
-  const policy =
+  const base =
     deps.policy ??
     progressAwarePolicy({
+      service: target.service,
       ...(target.minPollMs !== undefined ? { minDelayMs: target.minPollMs } : {}),
       ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
     });
+  const policy = deps.lookFirst ? lookingFirst(base) : base;
   const outcome = await waitForJob({
-    poll: (signal) => client.getJob(target.jobId, signal),
+    poll: (signal, deadline) => client.getJob(target.jobId, { signal, timeLeft: () => deadline.timeLeft() }),
     timeoutMs: target.timeoutMs,
     notFoundGraceMs: target.notFoundGraceMs,
     policy,
@@ -64,5 +75,10 @@ export async function lookOnce(
 ): Promise<{ observed: ObservedJob; target: Target }> {
   const target = resolveTarget(inputs, sources);
   const { client } = await connect(target, sources, deps);
-  return { observed: await client.getJob(target.jobId, deps.signal), target };
+  const until = Date.now() + LOOK_TIMEOUT_MS;
+  const observed = await client.getJob(target.jobId, {
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    timeLeft: () => until - Date.now(),
+  });
+  return { observed, target };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FakeClock } from "../provider/clock";
 import { type ApiErrorKind, JobApiError } from "../provider/errors";
 import type { Job, ObservedJob } from "../provider/job";
-import { estimateRemainingMs, fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
+import { fixedIntervalPolicy, progressAwarePolicy } from "../provider/policy";
 import { createProgressReporter } from "../provider/progress";
 import { type PollObservation, waitForJob } from "../provider/waiter";
 
@@ -90,10 +90,84 @@ describe("waiter loop (fake clock)", () => {
     assert.ok(clock.now() < 70_000);
   });
 
-  it("does not grant grace to a job that was visible and then disappeared", async () => {
-    const { out, clock } = await runScripted((t) => (t < 10_000 ? job("Running") : apiError("not-found")));
+  it("a job seen and then not found: a few looks over a bounded time, then 'disappeared'", async () => {
+    const { out, clock, api } = await runScripted((t) =>
+      t < 10_000 ? job("Running") : apiError("not-found"),
+    );
     assert.equal(out.state, "error");
-    assert.equal(clock.now(), 10_000);
+    assert.ok(out.state === "error" && out.disappeared === true);
+    assert.equal(out.job?.status, "Running");
+    // First not-found at 10 s; looked at again every 5 s (half the 10 s window); gone after 3 looks over 10 s.
+    assert.equal(clock.now(), 20_000);
+    assert.deepEqual(api.calls.slice(-3), [10_000, 15_000, 20_000]);
+  });
+
+  it("one not-found after the job was seen is tolerated", async () => {
+    const { out } = await runScripted((t) =>
+      t < 10_000 ? job("Running") : t < 15_000 ? apiError("not-found") : job("Completed"),
+    );
+    assert.equal(out.state, "completed");
+  });
+
+  it("a policy's NaN, Infinity or negative delay becomes the 1 s floor, never a hot loop", async () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
+      const { api } = await runScripted(() => job("Running"), {
+        timeoutMs: 10_000,
+        policy: { name: "broken", nextDelayMs: (h) => (h.length === 0 ? 0 : bad) },
+      });
+      assert.deepEqual(api.calls.slice(0, 3), [0, 1_000, 2_000], `delay ${bad}`);
+      assert.equal(api.calls.length, 11);
+    }
+  });
+
+  it("a poll still in flight at the deadline is cut off by the deadline signal (fake clock)", async () => {
+    const clock = new FakeClock();
+    let seen: { aborted: () => boolean; left: number } | undefined;
+    const done = waitForJob({
+      timeoutMs: 20_000,
+      policy: fixedIntervalPolicy(5_000),
+      clock,
+      poll: (signal, deadline) => {
+        seen = { aborted: () => signal.aborted, left: deadline.timeLeft() };
+        return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+      },
+    });
+    await Promise.resolve();
+    // The request's budget: the timeout plus the last-look grace (a tenth of it, at most 2 s).
+    assert.equal(seen?.left, 22_000);
+    clock.advance(21_999);
+    await Promise.resolve();
+    assert.equal(seen?.aborted(), false);
+    clock.advance(1);
+    const out = await done;
+    assert.equal(seen?.aborted(), true);
+    assert.equal(out.state, "timeout");
+  });
+
+  it("a look cut off by the deadline keeps the error before it as the timeout's last error", async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const out = await waitForJob({
+      timeoutMs: 10_000,
+      policy: fixedIntervalPolicy(10_000),
+      clock,
+      poll: (signal) => {
+        if (n++ === 0) return Promise.reject(apiError("throttled", 429));
+        const cut = new JobApiError({
+          kind: "transient",
+          service: "rds",
+          jobId: "j1",
+          url: "http://127.0.0.1/v3/p/jobs",
+          fault: "no complete answer before the wait's deadline",
+        });
+        return new Promise((_, reject) => {
+          signal.addEventListener("abort", () => reject(cut));
+          clock.advance(2_000);
+        });
+      },
+    });
+    assert.equal(out.state, "timeout");
+    assert.equal(out.state === "timeout" && out.lastError?.details.httpStatus, 429);
   });
 
   it("survives a long transient outage: only the timeout ends it", async () => {
@@ -138,53 +212,6 @@ describe("waiter loop (fake clock)", () => {
   });
 });
 
-describe("progress-aware policy", () => {
-  const obs = (elapsedMs: number, progress?: number): PollObservation => ({
-    elapsedMs,
-    job: job("Running", progress).job,
-    wireStatus: "Running",
-  });
-  const policy = progressAwarePolicy();
-  const ctx = { elapsedMs: 0, timeoutMs: 3_600_000 };
-
-  it("never exceeds the cap, never goes under the floor", () => {
-    const p = progressAwarePolicy({ minDelayMs: 2_000, maxDelayMs: 20_000 });
-    for (let t = 0; t < 3_600_000; t += 7_000) {
-      for (const pct of [undefined, 0, 1, 10, 50, 99]) {
-        const d = p.nextDelayMs([obs(0, 0), obs(t, pct)], ctx);
-        assert.ok(d >= 2_000 && d <= 20_000, `delay ${d} at t=${t} p=${pct}`);
-      }
-    }
-  });
-  it("polls more densely as progress nears 100%", () => {
-    const d = (pct: number) => policy.nextDelayMs([obs(0, 0), obs(100_000, pct)], ctx);
-    assert.ok(d(20) > d(60), `${d(20)} > ${d(60)}`);
-    assert.ok(d(60) > d(90), `${d(60)} > ${d(90)}`);
-    assert.ok(d(90) >= d(99));
-  });
-  it("estimates remaining time from the progress rate", () => {
-    // 50% in 100 s: about 100 s to go.
-    assert.equal(estimateRemainingMs([obs(0, 0), obs(100_000, 50)]), 100_000);
-    // A plateau lowers the rate: 50% reached at 100 s and still 50% at 200 s.
-    const r = estimateRemainingMs([obs(0, 0), obs(100_000, 50), obs(200_000, 50)])!;
-    assert.equal(r, 0);
-  });
-  it("without progress polls at the steady interval", () => {
-    assert.equal(policy.nextDelayMs([obs(0), obs(30_000)], ctx), 10_000);
-  });
-  it("backs off on consecutive errors, up to the cap", () => {
-    const e = (t: number): PollObservation => ({ elapsedMs: t, error: apiError("transient", 503) });
-    const d1 = policy.nextDelayMs([e(0)], ctx);
-    const d3 = policy.nextDelayMs([e(0), e(1), e(2)], ctx);
-    const d20 = policy.nextDelayMs(
-      Array.from({ length: 20 }, (_, i) => e(i)),
-      ctx,
-    );
-    assert.ok(d1 < d3 && d3 <= d20);
-    assert.equal(d20, 60_000);
-  });
-});
-
 describe("progress messages", () => {
   it("names service, job, name, status, progress and elapsed; throttled to every 10 s unless changed", () => {
     const lines: string[] = [];
@@ -203,6 +230,33 @@ describe("progress messages", () => {
     assert.equal(lines[0], "[job-waiter] rds job j1 CreateMysqlSingleHAInstance: Running 10% (0s elapsed)");
     assert.match(lines[2]!, /Running 20% \(15s elapsed\)/);
   });
+  it("says 'retrying' only for what is retried, and counts failures in a row from the third", async () => {
+    const lines: string[] = [];
+    const report = createProgressReporter({
+      service: "rds",
+      jobId: "j1",
+      write: (l) => lines.push(l),
+      minIntervalMs: 0,
+    });
+    let n = 0;
+    const clock = new FakeClock();
+    await waitForJob({
+      timeoutMs: 600_000,
+      policy: fixedIntervalPolicy(1_000),
+      clock,
+      onObservation: report,
+      poll: async () => {
+        n++;
+        throw n <= 3 ? apiError("transient", 503) : apiError("auth", 403);
+      },
+    });
+    assert.equal(lines.length, 4, lines.join("\n"));
+    assert.match(lines[0]!, /HTTP 503, retrying \(0s elapsed\)$/);
+    assert.match(lines[2]!, /HTTP 503, retrying \(3 failed looks in a row\)/);
+    assert.match(lines[3]!, /HTTP 403, giving up/);
+    assert.doesNotMatch(lines[3]!, /retrying/);
+  });
+
   it("says when a status is unknown and that it keeps waiting", () => {
     const lines: string[] = [];
     const report = createProgressReporter({ service: "dds", jobId: "j1", write: (l) => lines.push(l) });

@@ -3,6 +3,7 @@
  * with a password and cached until shortly before it expires (shared by every waiter in the process, so a
  * hundred waiters cost one token request).
  */
+import { createHmac, randomBytes } from "node:crypto";
 import type { Credentials } from "./credentials";
 import { CredentialsError } from "./credentials";
 import { signRequest } from "./signer";
@@ -17,6 +18,11 @@ export interface Authenticator {
   readonly method: Credentials["kind"];
   /** Where the credentials came from, for error messages. Never a value. */
   readonly source: string;
+  /**
+   * Who is asking, as an opaque keyed hash of the credential (never the credential): requests are only shared
+   * between callers with the same identity.
+   */
+  readonly identity?: string;
   /** Headers to add to this request (signed headers include `X-Project-Id`). */
   headers(req: OutgoingRequest, projectId: string): Promise<Record<string, string>>;
   /** After a 401: drop cached tokens; `true` if one more attempt may succeed. */
@@ -47,6 +53,7 @@ export function createAuthenticator(
       return {
         method: "aksk",
         source: creds.source,
+        identity: identityOf("aksk", creds.accessKey, creds.secretKey, creds.securityToken ?? ""),
         async headers(req, projectId) {
           const headers: Record<string, string> = { ...req.headers, "X-Project-Id": projectId };
           if (creds.securityToken) headers["X-Security-Token"] = creds.securityToken;
@@ -62,6 +69,7 @@ export function createAuthenticator(
       return {
         method: "token",
         source: creds.source,
+        identity: identityOf("token", creds.token),
         headers: async (req) => ({ ...req.headers, "X-Auth-Token": creds.token }),
         refresh: async () => false,
       };
@@ -92,6 +100,7 @@ export function createAuthenticator(
       return {
         method: "password",
         source: creds.source,
+        identity: identityOf("password", authUrl, creds.domainName, creds.userName, creds.password),
         headers: async (req) => ({ ...req.headers, "X-Auth-Token": await get() }),
         async refresh() {
           TOKEN_CACHE.delete(key);
@@ -100,6 +109,15 @@ export function createAuthenticator(
       };
     }
   }
+}
+
+/** A per-process key: the identity hash cannot be matched against guesses outside this process. */
+const IDENTITY_KEY = randomBytes(32);
+
+function identityOf(...parts: string[]): string {
+  const h = createHmac("sha256", IDENTITY_KEY);
+  for (const p of parts) h.update(`${p.length}:${p}`);
+  return h.digest("hex").slice(0, 32);
 }
 
 const REFRESH_MARGIN_MS = 5 * 60_000;

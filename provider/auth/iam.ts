@@ -3,7 +3,15 @@
  * and is valid until `token.expires_at` (24 h).
  */
 import { z } from "zod";
-import { createHttp, HTTPError, type HttpOptions, readErrorBody, requestIdOf } from "../http";
+import {
+  BodyError,
+  describeNetError,
+  HTTPError,
+  Http,
+  type HttpOptions,
+  locationHost,
+  requestIdOf,
+} from "../http";
 import { markRedacted, registerSecret, safeErrorArgs } from "../redact";
 import { parseWireError } from "../schemas";
 import type { TokenFetcher } from "./authenticator";
@@ -33,7 +41,7 @@ export function iamTokensUrl(authUrl: string): string {
 }
 
 export function createTokenFetcher(http: HttpOptions = {}, now: () => number = Date.now): TokenFetcher {
-  const client = createHttp(http);
+  const client = new Http(http);
   return async ({ authUrl, userName, password, domainName, scope }) => {
     const url = iamTokensUrl(authUrl);
     // Also when called directly (not through resolveCredentials): IAM may echo what it was sent.
@@ -49,12 +57,20 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
       },
     };
     try {
-      const response = await client.post(url, { json: body });
+      // Never redirected: a 3xx target would receive the password (see the HTTPError branch below).
+      const response = await client.send("post", url, { json: body });
       const token = response.headers.get("x-subject-token");
-      if (!token)
+      if (!token) {
+        void response.body?.cancel().catch(() => undefined);
         throw new IamError(`IAM at ${url} answered ${response.status} without an X-Subject-Token header.`);
+      }
       registerSecret(token);
-      const parsed = tokenBody.safeParse(await response.json().catch(() => undefined));
+      const text = await client.readText(response).catch((err: unknown) => {
+        // The token is in the header; a bad body only costs the expiry and project, which have defaults.
+        if (err instanceof BodyError) return "";
+        throw err;
+      });
+      const parsed = tokenBody.safeParse(parseOrUndefined(text));
       const expires =
         parsed.success && parsed.data.token.expires_at ? Date.parse(parsed.data.token.expires_at) : NaN;
       const projectId = parsed.success ? parsed.data.token.project?.id : undefined;
@@ -65,8 +81,17 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
         ...(projectId ? { projectId } : {}),
       };
     } catch (err) {
+      if (err instanceof HTTPError && err.response.status >= 300 && err.response.status < 400) {
+        void err.response.body?.cancel().catch(() => undefined);
+        throw new IamError(
+          `IAM token request for user "${userName}" in domain "${domainName}": HTTP ${err.response.status} redirect to ` +
+            `${locationHost(err.response.headers.get("location"), url)}, not followed (the password is only ever sent ` +
+            `to the configured IAM URL) [POST ${url}]. Set the IAM URL (HW_AUTH_URL / OS_AUTH_URL / jobwaiter:authUrl) ` +
+            "to the IAM endpoint itself.",
+        );
+      }
       if (err instanceof HTTPError) {
-        const { code, message } = parseWireError(await readErrorBody(err.response));
+        const { code, message } = parseWireError(await client.readErrorBody(err.response));
         const rid = requestIdOf(err.response.headers);
         throw new IamError(
           `IAM token request for user "${userName}" in domain "${domainName}" failed: HTTP ${err.response.status}` +
@@ -75,7 +100,22 @@ export function createTokenFetcher(http: HttpOptions = {}, now: () => number = D
           { cause: err },
         );
       }
+      if (err instanceof TypeError) {
+        throw new IamError(
+          `IAM token request for user "${userName}" in domain "${domainName}" failed: ${describeNetError(err)} [POST ${url}]. ` +
+            "Check the IAM URL and the network.",
+          { cause: err },
+        );
+      }
       throw err;
     }
   };
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
