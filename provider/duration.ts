@@ -3,10 +3,13 @@
  * the way Pulumi's customTimeouts and Go's time.ParseDuration spell them, plus days (`"7d"`), since the
  * longest wait allowed is a week.
  */
+import type { Duration } from "../sdk/types";
+
 const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3600, m: 60, s: 1, ms: 0.001 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:d|h|ms|m|s))+$/;
 
-export type DurationInput = number | string;
+/** Seconds (a number) or a duration string such as `"45m"`, `"1h30m"`, `"90s"`, `"7d"`. */
+export type DurationInput = Duration;
 
 /** Seconds, or a message saying what is wrong with the value (never throws). */
 export function parseDurationSeconds(value: DurationInput): { seconds: number } | { problem: string } {

@@ -4,6 +4,7 @@
  * loaded from the installed package at call time and never captured.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { INPUT_KEYS, JOB_IDENTITY_KEYS, OUTPUT_KEYS } from "../sdk/keys";
 import { configSource, type SettingsSource } from "./auth/credentials";
 import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
@@ -17,28 +18,9 @@ import { preflight } from "./target";
 type Props = Record<string, unknown>;
 
 /** Changing any of these means another job: replace. The rest only changes how we wait. */
-export const REPLACE_KEYS = ["service", "jobId", "projectId", "region", "cloud", "endpoint"] as const;
-const COMPARE_KEYS = [
-  ...REPLACE_KEYS,
-  "timeout",
-  "failOnJobFailure",
-  "notFoundGrace",
-  "minPollInterval",
-  "maxPollInterval",
-];
-
-export const OUTPUT_KEYS = [
-  "status",
-  "jobName",
-  "progress",
-  "created",
-  "ended",
-  "durationSeconds",
-  "instanceId",
-  "instanceName",
-  "failReason",
-  "entities",
-] as const;
+export const REPLACE_KEYS = JOB_IDENTITY_KEYS;
+const COMPARE_KEYS = INPUT_KEYS;
+export { OUTPUT_KEYS };
 
 export interface ProviderDeps {
   env?: NodeJS.ProcessEnv;

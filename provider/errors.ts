@@ -30,20 +30,32 @@ export type JobWaiterErrorKind =
 
 /** What an error knows about the job it is about, when it is about one. */
 export interface JobErrorContext {
+  /** The service asked. */
   service?: Service;
+  /** The job concerned. */
   jobId?: string;
   /** The job as last seen, if it was seen. */
   job?: Job;
+  /** The underlying error, if any. */
   cause?: unknown;
 }
 
 /** The base class of every error this package throws. */
 export class JobWaiterError extends Error {
+  /** The class name, e.g. `"JobWaitError"`: shown first when the error is printed. */
   override readonly name: string = "JobWaiterError";
+  /** The service asked, when the error is about a job. */
   readonly service?: Service;
+  /** The job concerned, when the error is about a job. */
   readonly jobId?: string;
+  /** The job as last seen, if it was seen. */
   readonly job?: Job;
 
+  /**
+   * @param kind - What went wrong, to `switch` on.
+   * @param message - The whole story and what to do.
+   * @param context - The job concerned and the underlying error, where known.
+   */
   constructor(
     readonly kind: JobWaiterErrorKind,
     message: string,
@@ -62,6 +74,7 @@ export class JobWaiterError extends Error {
   }
 }
 
+/** The class of an API failure, which decides whether the waiter retries. */
 export type ApiErrorKind =
   /** DBS.200543 or 404: the job is unknown (not yet visible, expired after ~1 month, or wrong project/region). */
   | "not-found"
@@ -82,21 +95,31 @@ export type ApiErrorKind =
   /** A well-formed job, but not the one asked for: never taken as this job's state. */
   | "wrong-job";
 
+/** What went wrong with a request to the job API, as facts (no credential is ever among them). */
 export interface ApiErrorDetails {
+  /** The class of failure, which decides whether the waiter retries. */
   kind: ApiErrorKind;
+  /** The service asked. */
   service: Service;
+  /** The job asked for. */
   jobId: string;
   /** Where the request went: scheme, host and path, no query and no credentials. */
   url: string;
+  /** The HTTP status, when there was a response. */
   httpStatus?: number;
+  /** The API's `error_code` (or a gateway's `code`), e.g. `DBS.200543`, `APIGW.0301`. */
   errorCode?: string;
+  /** The API's `error_msg` (or a gateway's `message`). */
   errorMsg?: string;
+  /** The request id the gateway returned (`X-Request-Id`), to quote to support. */
   requestId?: string;
+  /** Where the credentials came from (e.g. `environment HW_*`), never the credentials themselves. */
   credentialSource?: string;
   /** What went wrong on the wire, in a few words (e.g. "connection reset mid-body"). No secrets. */
   fault?: string;
   /** For a redirect: scheme and host of its `Location` only. */
   redirectHost?: string;
+  /** The underlying error (network, timeout), if any. */
   cause?: unknown;
 }
 
@@ -129,12 +152,18 @@ const ADVICE: Record<ApiErrorKind, (d: ApiErrorDetails) => string> = {
  * of trouble (`not-found`, `auth`, `throttled`, `transient`, ...), `transient` whether polling again may help.
  */
 export class JobApiError extends JobWaiterError {
+  /** Always `"JobApiError"`. */
   override readonly name = "JobApiError";
+  /** Always `"api"`; `details.kind` tells the API failures apart. */
   declare readonly kind: "api";
+  /** The service asked. */
   declare readonly service: Service;
+  /** The job asked for. */
   declare readonly jobId: string;
+  /** The facts behind the message: HTTP status, error_code, error_msg, request id, URL. */
   readonly details: ApiErrorDetails;
 
+  /** @param details - The facts the message is built from. */
   constructor(details: ApiErrorDetails) {
     super("api", describeApiError(details), {
       service: details.service,
@@ -211,11 +240,20 @@ export type WaitFailureKind = Extract<
 
 /** A wait that did not end in `Completed`. */
 export class JobWaitError extends JobWaiterError {
+  /** Always `"JobWaitError"`. */
   override readonly name = "JobWaitError";
+  /** Why the wait ended. */
   declare readonly kind: WaitFailureKind;
+  /** The service asked. */
   declare readonly service: Service;
+  /** The job waited for. */
   declare readonly jobId: string;
 
+  /**
+   * @param kind - Why the wait ended.
+   * @param message - The whole story: service, job, status, fail_reason and what to do.
+   * @param context - The job concerned, as last seen, and the underlying error.
+   */
   constructor(
     kind: WaitFailureKind,
     message: string,
@@ -227,10 +265,16 @@ export class JobWaitError extends JobWaiterError {
 
 /** A setting (config, environment, credentials file) that is missing or unusable; `property` names it. */
 export class SettingsError extends JobWaiterError {
+  /** `"SettingsError"`, or the name of a subclass such as `CredentialsError`. */
   // Widened so CredentialsError (auth/credentials.ts) can be a SettingsError with its own name.
   override readonly name: string = "SettingsError";
+  /** Always `"settings"`. */
   declare readonly kind: "settings";
 
+  /**
+   * @param property - The setting concerned, e.g. `projectId` or `jobwaiter:secretKey`.
+   * @param message - What is wrong with it and how to fix it.
+   */
   constructor(
     readonly property: string,
     message: string,
@@ -242,17 +286,26 @@ export class SettingsError extends JobWaiterError {
 
 /** One bad field: its name and what is wrong with it, including the fix. */
 export interface Failure {
+  /** The input or argument, e.g. `timeout`. */
   property: string;
+  /** What is wrong with its value, and the fix. */
   reason: string;
 }
 
 /** Inputs or arguments that failed validation; `failures` names every bad field. */
 export class InvalidInputError extends JobWaiterError {
+  /** Always `"InvalidInputError"`. */
   override readonly name = "InvalidInputError";
+  /** Always `"invalid-input"`. */
   declare readonly kind: "invalid-input";
 
+  /** Every bad field, with what is wrong and the fix (secrets in the reasons redacted). */
   readonly failures: readonly Failure[];
 
+  /**
+   * @param what - What was being validated, e.g. `getJob: invalid arguments`.
+   * @param failures - Every bad field, with what is wrong and the fix.
+   */
   constructor(what: string, failures: readonly Failure[]) {
     super("invalid-input", `${what}:\n${formatFailures(failures)}`);
     this.failures = failures.map((f) => ({ property: f.property, reason: redactText(f.reason) }));

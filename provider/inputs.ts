@@ -3,40 +3,18 @@
  * network) and `getJob`. Every failure names the field, what is wrong with the value, and the fix.
  */
 import { z } from "zod";
+import { INPUT_KEYS, type InputKey } from "../sdk/keys";
+import type { JobWaiterInputs } from "../sdk/types";
 import { parseDurationSeconds } from "./duration";
 import { type Failure, formatFailures, InvalidInputError } from "./errors";
-import { type Cloud, SERVICES, type Service } from "./services";
+import { SERVICES, type Service } from "./services";
 import { cloudSchema, endpointSchema, projectIdSchema, quote, regionSchema } from "./settings";
 
 /** The value the engine puts in place of an input not known until apply (dynamic providers see it as is). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Where a job is and how to wait for it: the one definition behind `JobWaiterArgs` and `GetJobArgs`. */
-export interface WaiterInputs {
-  /** `"dds"`, `"gaussdb"` or `"rds"`. */
-  service: Service;
-  /** The `job_id` the service's create/modify API returned. */
-  jobId: string;
-  /** Project ID; default: config `jobwaiter:projectId`, then `HW_PROJECT_ID` / `OS_PROJECT_ID`. */
-  projectId?: string;
-  /** Region, e.g. `eu-de`; default: config `jobwaiter:region`, then `HW_REGION_NAME` / `OS_REGION_NAME`. */
-  region?: string;
-  /** `"huaweicloud"` or `"otc"` (Open Telekom Cloud); default: config / `HW_CLOUD`, else `otc` for the OTC
-   * regions (`eu-de`, `eu-nl`, `eu-ch2`) and `huaweicloud` for every other region. */
-  cloud?: Cloud;
-  /** Base URL overriding the computed host; `http://` only for loopback hosts (simulators). */
-  endpoint?: string;
-  /** Seconds or a duration string (`"45m"`, `"1h30m"`). Default per service: rds 30m, dds 60m, gaussdb 120m. */
-  timeout?: number | string;
-  /** Fail the deployment when the job fails (default `true`); `false` records `status: "Failed"` instead. */
-  failOnJobFailure?: boolean;
-  /** How long a job that is not visible yet (`DBS.200543`) is waited for. Default 60 s. */
-  notFoundGrace?: number | string;
-  /** Floor between two polls (seconds or duration string). Default 3 s. */
-  minPollInterval?: number | string;
-  /** Cap between two polls (seconds or duration string). Default 60 s. */
-  maxPollInterval?: number | string;
-}
+/** Where a job is and how to wait for it: the public `JobWaiterInputs`, defined once in the SDK's types. */
+export type WaiterInputs = JobWaiterInputs;
 
 export type { Failure };
 export { formatFailures };
@@ -90,6 +68,10 @@ function duration(what: string, maxSeconds: number) {
 
 const boolean = z.boolean({ error: (i) => `must be true or false, got ${quote(i.input)}` });
 
+/**
+ * One schema per input key; `tests/types/checks.ts` checks their types against the public `JobWaiterInputs`.
+ * @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod.
+ */
 export const inputSchemas = {
   service,
   jobId,
@@ -102,10 +84,9 @@ export const inputSchemas = {
   notFoundGrace: duration("notFoundGrace", 3600).optional(),
   minPollInterval: duration("minPollInterval", 600).optional(),
   maxPollInterval: duration("maxPollInterval", 3600).optional(),
-} as const;
+} as const satisfies Record<InputKey, z.ZodType>;
 
-export type InputKey = keyof typeof inputSchemas;
-export const INPUT_KEYS = Object.keys(inputSchemas) as InputKey[];
+export { INPUT_KEYS, type InputKey };
 
 /** What the schemas make of each input: the normalised value. */
 type ParsedInputs = { [K in InputKey]?: z.output<(typeof inputSchemas)[K]> };
@@ -195,5 +176,7 @@ export function requireValidInputs(raw: Record<string, unknown>, what: string): 
 
 /** Keys that are not ours (e.g. `__provider`) are kept as they came. */
 function passThrough(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([k]) => !(INPUT_KEYS as string[]).includes(k)));
+  return Object.fromEntries(
+    Object.entries(raw).filter(([k]) => !(INPUT_KEYS as readonly string[]).includes(k)),
+  );
 }

@@ -19,6 +19,7 @@ export const quote = (v: unknown): string => (typeof v === "string" ? JSON.strin
 /** DNS allows 63 characters per label; a region is one label of the host. */
 const MAX_REGION_LENGTH = 63;
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const regionSchema = z.string().transform((s, ctx) => {
   const v = s.trim();
   if (!REGION_PATTERN.test(v) || v.length > MAX_REGION_LENGTH) {
@@ -36,6 +37,7 @@ export const regionSchema = z.string().transform((s, ctx) => {
  */
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const projectIdSchema = z.string().transform((s, ctx) => {
   const v = s.trim();
   if (!PROJECT_ID.test(v)) {
@@ -49,6 +51,7 @@ export const projectIdSchema = z.string().transform((s, ctx) => {
   return v;
 });
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const cloudSchema = z.string().transform((s, ctx) => {
   const v = s.trim().toLowerCase();
   if ((CLOUDS as readonly string[]).includes(v)) return v as Cloud;
@@ -61,7 +64,10 @@ export const cloudSchema = z.string().transform((s, ctx) => {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-/** A base URL (service `endpoint`, IAM `authUrl`): https (http for loopback), no userinfo, query or fragment. */
+/**
+ * A base URL (service `endpoint`, IAM `authUrl`): https (http for loopback), no userinfo, query or fragment.
+ * @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod.
+ */
 export function baseUrlSchema(example: string) {
   return z.string().transform((s, ctx) => {
     const v = s.trim();
@@ -102,7 +108,9 @@ export function baseUrlSchema(example: string) {
   });
 }
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const endpointSchema = baseUrlSchema("https://rds.eu-de.otc.t-systems.com");
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const authUrlSchema = baseUrlSchema("https://iam.eu-de.otc.t-systems.com/v3");
 
 /** AKs are 20 upper-case letters and digits; anything else would also break `Access=...,` in the header. */
@@ -138,7 +146,10 @@ export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set([
   "password",
 ]);
 
-/** The one schema per setting that is checked before use. Names, domain and password go into JSON: any string. */
+/**
+ * The one schema per setting that is checked before use. Names, domain and password go into JSON: any string.
+ * @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod.
+ */
 export const SETTING_SCHEMAS: Readonly<Partial<Record<SettingKey, z.ZodType<unknown, string>>>> = {
   region: regionSchema,
   projectId: projectIdSchema,

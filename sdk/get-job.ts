@@ -6,10 +6,7 @@ import { requireValidInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
 import { lookOnce, type RunDeps, waitForInputs } from "../provider/run";
 import { warnAboutPlainTextCredentials } from "./config-guard";
-import type { GetJobArgs, GetJobOutputArgs } from "./types";
-
-/** What `getJob` and `getJobOutput` return: the job, normalised (the `getX` / `GetXResult` convention). */
-export type GetJobResult = Job;
+import type { GetJobArgs, GetJobOutputArgs, GetJobResult } from "./types";
 
 /**
  * Pulumi's `InvokeOutputOptions`, declared here because `@pulumi/pulumi` before 3.14x has no such type; a
@@ -18,6 +15,7 @@ export type GetJobResult = Job;
  * still to be created, the result is unknown, as with any Pulumi invoke.
  */
 export interface GetJobOutputOptions extends pulumi.InvokeOptions {
+  /** Resources that must exist before the job is read: one, a list, or an Output of either. */
   dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource>;
 }
 
@@ -36,6 +34,7 @@ function programSources(): SettingsSource[] {
 /**
  * The one way from arguments to a job, for `getJob` (program) and `waitForJobId` (plain Node). In a
  * program a preview only looks; a script (`what: "waitForJobId"`) always does what it was asked.
+ * @internal
  */
 export async function readJob(
   args: GetJobArgs,

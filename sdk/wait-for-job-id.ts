@@ -3,13 +3,12 @@
  * config. Credentials come from the given environment (default `process.env`) and the SDKs' credentials file.
  */
 import { ambientSources } from "../provider/auth/credentials-file";
-import type { WaiterInputs } from "../provider/inputs";
-import type { Job } from "../provider/job";
 import type { RunDeps } from "../provider/run";
 import { readJob } from "./get-job";
+import type { Job, JobWaiterInputs } from "./types";
 
 /** Where the job is and how long to wait: the JobWaiter's inputs without `failOnJobFailure`. */
-export type WaitForJobIdArgs = Omit<WaiterInputs, "failOnJobFailure">;
+export type WaitForJobIdArgs = Omit<JobWaiterInputs, "failOnJobFailure">;
 
 /** What a script controls that a Pulumi program does not. */
 export interface WaitForJobIdOptions {

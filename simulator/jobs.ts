@@ -42,6 +42,7 @@ export interface JobSpec {
 
 const nonNegativeMs = z.number().finite().nonnegative();
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const timelineStepSchema = z.strictObject({
   afterMs: nonNegativeMs,
   status: z.string(),
@@ -49,6 +50,7 @@ export const timelineStepSchema = z.strictObject({
   failReason: z.string().optional(),
 });
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const jobSpecSchema = z
   .strictObject({
     service: z.enum(SIM_SERVICES),

@@ -26,6 +26,7 @@ export interface GatewayLimit {
   burst: number;
 }
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const faultSpecSchema = z.strictObject({
   status: z.number().int().min(200).max(599),
   count: z.number().int().positive(),
@@ -37,11 +38,13 @@ export const faultSpecSchema = z.strictObject({
   service: z.enum(SIM_SERVICES).optional(),
 });
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export const gatewayLimitSchema = z.strictObject({
   ratePerSecond: z.number().positive(),
   burst: z.number().positive(),
 });
 
+/** @internal Kept out of the published declarations (tsconfig `stripInternal`): they must not import zod. */
 export function parseOrThrow<T>(schema: z.ZodType<T>, what: string, input: unknown): T {
   const r = schema.safeParse(input);
   if (!r.success) throw new InputError(`invalid ${what}: ${z.prettifyError(r.error)}`);
