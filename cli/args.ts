@@ -2,7 +2,9 @@
  * The command line's grammar: subcommands, their options and help texts, parsed with `node:util` parseArgs.
  * Every mistake becomes a UsageError that names the argument, what is wrong and the fix.
  */
+
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { defined } from "../provider/defined";
 import { SERVICES } from "../provider/services";
 
 export const PROGRAM = "pulumi-job-waiter";
@@ -230,7 +232,7 @@ function parseSimulator(argv: string[]): SimulatorCommandArgs | { command: "help
   return {
     command: "simulator",
     port: parsed.port ?? 0,
-    ...(parsed.exitAfterSeconds !== undefined ? { exitAfterSeconds: parsed.exitAfterSeconds } : {}),
+    ...defined({ exitAfterSeconds: parsed.exitAfterSeconds }),
   };
 }
 

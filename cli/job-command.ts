@@ -3,8 +3,10 @@
  * Credentials come from the environment and the SDKs' credentials file only (there is no stack config outside
  * a program). The outcome becomes an exit code; the job goes to stdout, everything a person reads to stderr.
  */
+
 import { CredentialsError } from "../provider/auth/credentials";
 import { ambientSources } from "../provider/auth/credentials-file";
+import { defined } from "../provider/defined";
 import { errorForOutcome, JobApiError, SettingsError } from "../provider/errors";
 import { validateInputs, type WaiterInputs } from "../provider/inputs";
 import type { Job } from "../provider/job";
@@ -58,7 +60,7 @@ export async function runJobCommand(args: JobCommandArgs, io: CliIo): Promise<nu
     const { outcome, target } = await waitForInputs(inputs, sources, {
       lookFirst: true,
       ...progress,
-      ...(io.signal ? { signal: io.signal } : {}),
+      ...defined({ signal: io.signal }),
     });
     if (outcome.state === "completed") {
       printJob(outcome.job);

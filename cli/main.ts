@@ -3,6 +3,7 @@
  * `pulumi-job-waiter`: the package's command line, for shell scripts and CI steps outside Pulumi.
  * `wait` / `get` a job, or run the `simulator`. See `pulumi-job-waiter --help` and docs/cli.md.
  */
+import { defined } from "../provider/defined";
 import { EXIT, parseCommandLine, UsageError } from "./args";
 import type { CliIo } from "./job-command";
 
@@ -28,7 +29,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const { serveSimulator } = await import("../simulator/cli.js");
         await serveSimulator({
           port: parsed.port,
-          ...(parsed.exitAfterSeconds !== undefined ? { exitAfterSeconds: parsed.exitAfterSeconds } : {}),
+          ...defined({ exitAfterSeconds: parsed.exitAfterSeconds }),
           write: io.stdout,
         });
         return EXIT.completed;

@@ -3,8 +3,10 @@
  * services, turned into an `ObservedJob` or a `JobApiError` that says what happened. Faults are classified
  * by what they are: a reset, a truncated body or an HTML page is worth another try, a 3xx or a 4xx is not.
  */
+
 import type { Authenticator } from "./auth/authenticator";
 import { isDeadline } from "./clock";
+import { defined } from "./defined";
 import { type ApiErrorDetails, type ApiErrorKind, JobApiError } from "./errors";
 import { type EndpointGate, gateFor } from "./gate";
 import {
@@ -80,8 +82,7 @@ export class JobClient {
     const key = [this.baseUrl, this.projectId, this.service, jobId, this.identity()].join("\n");
     return this.gate
       .shared(key, (shared) => this.fetchJob(jobId, url, shared), {
-        ...(b.signal ? { signal: b.signal } : {}),
-        ...(b.timeLeft ? { timeLeft: b.timeLeft } : {}),
+        ...defined({ signal: b.signal, timeLeft: b.timeLeft }),
       })
       .catch((err: unknown) => {
         if (isDeadline(err) || (b.signal?.aborted && isDeadline(b.signal.reason))) {

@@ -3,11 +3,13 @@
  * the state only forwards to `createJobWaiterProvider()` here (see sdk/provider-stub.ts), so this code is
  * loaded from the installed package at call time and never captured.
  */
+
 import type * as pulumi from "@pulumi/pulumi";
 import { INPUT_KEYS, JOB_IDENTITY_KEYS, OUTPUT_KEYS } from "../sdk/keys";
 import { configSource, type SettingsSource } from "./auth/credentials";
 import { ambientSources } from "./auth/credentials-file";
 import type { Clock } from "./clock";
+import { defined } from "./defined";
 import { errorForOutcome, formatFailures, JobApiError, JobWaitError, PartialFailureError } from "./errors";
 import { requireValidInputs, validateInputs, type WaiterInputs } from "./inputs";
 import type { Job } from "./job";
@@ -81,11 +83,7 @@ export function createJobWaiterProvider(deps: ProviderDeps = {}): pulumi.dynamic
   const runDeps = (): RunDeps => {
     const output = deps.output?.();
     return {
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      ...(deps.write ? { write: deps.write } : {}),
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.http ? { http: deps.http } : {}),
-      ...(output ? { output } : {}),
+      ...defined({ clock: deps.clock, write: deps.write, signal: deps.signal, http: deps.http, output }),
     };
   };
 

@@ -2,6 +2,7 @@
  * Errors that tell the story: which service and job, what the API said (HTTP status, error_code, error_msg,
  * request id), which credential source was used, and what to do. No credential value ever goes in.
  */
+import { defined } from "./defined";
 import type { Job } from "./job";
 import { markRedacted, redactJson, redactText, redactUrl, safeCause, safeErrorArgs } from "./redact";
 import type { Service } from "./services";
@@ -178,7 +179,7 @@ export class JobApiError extends JobWaiterError {
       ...(details.credentialSource !== undefined
         ? { credentialSource: redactText(details.credentialSource) }
         : {}),
-      ...(this.cause !== undefined ? { cause: this.cause } : {}),
+      ...defined({ cause: this.cause }),
     };
     if (this.cause === undefined) delete this.details.cause;
   }
@@ -467,7 +468,7 @@ export function errorForOutcome(
       });
     case "timeout": {
       const message = describeTimeout(service, jobId, subject.timeoutMs, outcome.job, outcome.lastError, {
-        ...(outcome.wireStatus !== undefined ? { wireStatus: outcome.wireStatus } : {}),
+        ...defined({ wireStatus: outcome.wireStatus }),
         resume,
       });
       return new JobWaitError("timeout", message, {

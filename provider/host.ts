@@ -2,7 +2,9 @@
  * The provider as the dynamic provider host runs it: what the host offers (its gRPC server, the engine
  * address) found and hooked, best effort, around the plain provider of ./dynamic.ts.
  */
+
 import type * as pulumi from "@pulumi/pulumi";
+import { defined } from "./defined";
 import { createJobWaiterProvider, type ProviderDeps } from "./dynamic";
 import {
   connectEngineLog,
@@ -111,7 +113,7 @@ export function createHostProvider(host: HostEnvironment): HostProvider {
     ...host.providerDeps,
     signal: controller.signal,
     output,
-    ...(host.write ? { write: host.write } : {}),
+    ...defined({ write: host.write }),
   });
   const counted =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>

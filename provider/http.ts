@@ -7,7 +7,9 @@
  *   `Retry-After` (also capped at 60 s), and aborts whatever is in flight when the wait's deadline passes;
  * - bodies are read with a size cap and a read timeout (ky's `timeout` ends when the headers arrive).
  */
+
 import ky, { HTTPError, TimeoutError } from "ky";
+import { defined } from "./defined";
 import { USER_AGENT } from "./version";
 
 export interface RetryPolicy {
@@ -105,14 +107,14 @@ export class Http {
     return ky(url, {
       method,
       headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...o.headers },
-      ...(o.json !== undefined ? { json: o.json } : {}),
+      ...defined({ json: o.json }),
       // undici hands a 3xx back as is with "manual"; ky turns it into an HTTPError (not ok, not retried).
       redirect: "manual",
       // The budget's signal ends the attempt at the deadline; this timeout only ends attempts that would
       // outlast it by more than a second, so that a deadline is reported as one and not as a lost race.
       timeout: Math.max(1, Math.min(this.timeoutMs, left() + 1_000, MAX_TIMER_MS)),
       ...(budget?.signal ? { signal: budget.signal } : {}),
-      ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+      ...defined({ fetch: this.opts.fetch }),
       retry: {
         limit: r.limit,
         methods: ["get", "post"],

@@ -2,8 +2,10 @@
  * One wait (or one look) at a job, from inputs to outcome: resolve the target, connect, poll with the
  * policy, report progress. Shared by the dynamic provider and `getJob`.
  */
+
 import type { SettingsSource } from "./auth/credentials";
 import { type Clock, realClock } from "./clock";
+import { defined } from "./defined";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
 import { lookingFirst, progressAwarePolicy } from "./policy";
@@ -32,26 +34,31 @@ export interface RunDeps extends ClientDeps {
 /** How long one look (`getJob` without `wait`, `pulumi refresh`) may take, retries and Retry-After included. */
 export const LOOK_TIMEOUT_MS = 60_000;
 
+/** Where the job is and a client for it: settings resolved, credentials checked (an IAM login if needed). */
+async function open(inputs: WaiterInputs, sources: readonly SettingsSource[], deps: RunDeps) {
+  const target = resolveTarget(inputs, sources);
+  const { client } = await connect(target, sources, { ...deps, now: deps.now ?? (() => Date.now()) });
+  return { target, client };
+}
+
+/** Waits for the job until it ends, the timeout passes or `deps.signal` aborts; progress goes to `deps`. */
 export async function waitForInputs(
   inputs: WaiterInputs,
   sources: readonly SettingsSource[],
   deps: RunDeps = {},
 ): Promise<{ outcome: WaitOutcome; target: Target }> {
-  const target = resolveTarget(inputs, sources);
+  const { target, client } = await open(inputs, sources, deps);
   const clock = deps.clock ?? realClock;
-  const { client } = await connect(target, sources, { ...deps, now: deps.now ?? (() => Date.now()) });
   const report = createProgressReporter({
     service: target.service,
     jobId: target.jobId,
-    ...(deps.write ? { write: deps.write } : {}),
-    ...(deps.output ? { output: deps.output } : {}),
+    ...defined({ write: deps.write, output: deps.output }),
   });
   const base =
     deps.policy ??
     progressAwarePolicy({
       service: target.service,
-      ...(target.minPollMs !== undefined ? { minDelayMs: target.minPollMs } : {}),
-      ...(target.maxPollMs !== undefined ? { maxDelayMs: target.maxPollMs } : {}),
+      ...defined({ minDelayMs: target.minPollMs, maxDelayMs: target.maxPollMs }),
     });
   const policy = deps.lookFirst ? lookingFirst(base) : base;
   const outcome = await waitForJob({
@@ -62,22 +69,22 @@ export async function waitForInputs(
     clock,
     wallClock: () => Date.now(),
     onObservation: report,
-    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...defined({ signal: deps.signal }),
   });
   report.finish(outcome);
   return { outcome, target };
 }
 
+/** One look at the job, within `LOOK_TIMEOUT_MS`. */
 export async function lookOnce(
   inputs: WaiterInputs,
   sources: readonly SettingsSource[],
   deps: RunDeps = {},
 ): Promise<{ observed: ObservedJob; target: Target }> {
-  const target = resolveTarget(inputs, sources);
-  const { client } = await connect(target, sources, deps);
+  const { target, client } = await open(inputs, sources, deps);
   const until = Date.now() + LOOK_TIMEOUT_MS;
   const observed = await client.getJob(target.jobId, {
-    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...defined({ signal: deps.signal }),
     timeLeft: () => until - Date.now(),
   });
   return { observed, target };

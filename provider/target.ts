@@ -2,10 +2,12 @@
  * From validated inputs and the settings sources to a ready client: which host, which project, which
  * credentials, which timeouts. Inputs win over config, config over the environment.
  */
+
 import { type Authenticator, createAuthenticator } from "./auth/authenticator";
 import { type Credentials, resolveCredentials, type SettingsSource } from "./auth/credentials";
 import { createTokenFetcher } from "./auth/iam";
 import { JobClient } from "./client";
+import { defined } from "./defined";
 import { parseDuration } from "./duration";
 import { SettingsError } from "./errors";
 import type { HttpOptions } from "./http";
@@ -174,7 +176,7 @@ export async function connect(
     ? { projectId }
     : { projectName: settingFrom(sources, "projectName")?.value ?? target.region ?? "" };
   const auth = createAuthenticator(creds, {
-    ...(deps.now ? { now: deps.now } : {}),
+    ...defined({ now: deps.now }),
     ...(authUrl ? { authUrl } : {}),
     scope,
     fetchToken: async (req) => {

@@ -2,7 +2,9 @@
  * The wait loop, and nothing else: poll, classify, decide, sleep. It knows no HTTP and no clock of its own;
  * when to poll next is the policy's business (./policy.ts). Every way out is an explicit outcome.
  */
+
 import { type Clock, Deadline } from "./clock";
+import { defined } from "./defined";
 import { JobApiError } from "./errors";
 import { isTerminal, type Job, type ObservedJob } from "./job";
 
@@ -112,8 +114,7 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
   const base = () => ({
     polls: history.length,
     elapsedMs: clock.now() - start,
-    ...(job ? { job } : {}),
-    ...(wireStatus !== undefined ? { wireStatus } : {}),
+    ...defined({ job, wireStatus }),
   });
   const timedOut = () => ({ state: "timeout" as const, ...base(), ...(lastError ? { lastError } : {}) });
 

@@ -2,7 +2,9 @@
  * The plain-Node entry: wait for a job from a script, a test or a CI step, with no Pulumi engine and no stack
  * config. Credentials come from the given environment (default `process.env`) and the SDKs' credentials file.
  */
+
 import { ambientSources } from "../provider/auth/credentials-file";
+import { defined } from "../provider/defined";
 import type { RunDeps } from "../provider/run";
 import { readJob } from "./get-job";
 import type { Job, JobWaiterInputs } from "./types";
@@ -28,8 +30,7 @@ export interface WaitForJobIdOptions {
  */
 export function waitForJobId(args: WaitForJobIdArgs, options: WaitForJobIdOptions = {}): Promise<Job> {
   const deps: RunDeps = {
-    ...(options.write ? { write: options.write } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...defined({ write: options.write, signal: options.signal }),
   };
   return readJob({ ...args, wait: true }, ambientSources(options.env ?? process.env), deps, "waitForJobId");
 }
