@@ -26,6 +26,7 @@ export interface PollObservation {
   disappeared?: boolean;
 }
 
+/** What a policy may want besides the observations (custom policies use it; the default one does not). */
 export interface PolicyContext {
   elapsedMs: number;
   timeoutMs: number;

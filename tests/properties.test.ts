@@ -109,7 +109,6 @@ describe("properties", () => {
 
   it("any job ID the inputs accept round-trips through the request URL unchanged", () => {
     const auth: Authenticator = {
-      method: "token",
       source: "test",
       headers: async (r) => r.headers,
       refresh: async () => false,

@@ -15,7 +15,6 @@ export interface OutgoingRequest {
 }
 
 export interface Authenticator {
-  readonly method: Credentials["kind"];
   /** Where the credentials came from, for error messages. Never a value. */
   readonly source: string;
   /**
@@ -51,7 +50,6 @@ export function createAuthenticator(
   switch (creds.kind) {
     case "aksk":
       return {
-        method: "aksk",
         source: creds.source,
         identity: identityOf("aksk", creds.accessKey, creds.secretKey, creds.securityToken ?? ""),
         async headers(req, projectId) {
@@ -67,7 +65,6 @@ export function createAuthenticator(
       };
     case "token":
       return {
-        method: "token",
         source: creds.source,
         identity: identityOf("token", creds.token),
         headers: async (req) => ({ ...req.headers, "X-Auth-Token": creds.token }),
@@ -98,7 +95,6 @@ export function createAuthenticator(
         return fresh.token;
       };
       return {
-        method: "password",
         source: creds.source,
         identity: identityOf("password", authUrl, creds.domainName, creds.userName, creds.password),
         headers: async (req) => ({ ...req.headers, "X-Auth-Token": await get() }),
