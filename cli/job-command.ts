@@ -48,7 +48,8 @@ export function toInputs(args: JobCommandArgs): WaiterInputs {
 export async function runJobCommand(args: JobCommandArgs, io: CliIo): Promise<number> {
   const inputs = toInputs(args);
   const sources = ambientSources(io.env);
-  const progress = args.quiet ? {} : { write: (line: string) => io.stderr(line) };
+  // Progress never goes to stdout, which holds only the job: --quiet drops the lines rather than defaulting.
+  const progress = { write: args.quiet ? () => {} : (line: string) => io.stderr(line) };
   const printJob = (job: Job) => io.stdout(args.json ? JSON.stringify(job, null, 2) : formatJob(job));
   try {
     if (args.command === "get") {

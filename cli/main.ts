@@ -41,6 +41,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
     }
   } catch (err) {
+    // Ctrl-C before the wait loop took over (a `get`, an IAM login): still "interrupted", not an error.
+    if (io.signal?.aborted) return EXIT.interrupted;
     if (err instanceof UsageError) {
       io.stderr(`${err.message}\nRun \`pulumi-job-waiter ${parsed.command} --help\` for the usage.`);
       return EXIT.error;

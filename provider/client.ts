@@ -194,7 +194,7 @@ export class JobClient {
         }
         if (err instanceof TimeoutError) {
           throw this.error(jobId, url, "transient", {
-            fault: `no response headers within ${this.http.timeoutMs} ms per attempt (${this.http.retry.limit + 1} attempts)`,
+            fault: `no response headers before the request timed out (at most ${this.http.timeoutMs} ms per attempt, ${this.http.retry.limit + 1} attempts, each capped by the time left)`,
             cause: err,
           });
         }

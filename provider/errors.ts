@@ -176,6 +176,9 @@ export class JobApiError extends JobWaiterError {
       ...details,
       url: redactUrl(details.url),
       ...(details.errorMsg !== undefined ? { errorMsg: redactText(details.errorMsg) } : {}),
+      ...(details.errorCode !== undefined ? { errorCode: redactText(details.errorCode) } : {}),
+      ...(details.requestId !== undefined ? { requestId: redactText(details.requestId) } : {}),
+      ...(details.fault !== undefined ? { fault: redactText(details.fault) } : {}),
       ...(details.credentialSource !== undefined
         ? { credentialSource: redactText(details.credentialSource) }
         : {}),

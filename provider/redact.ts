@@ -25,7 +25,13 @@ let ordered: string[] = [];
 
 /** Remember a credential value so that it never appears in an error, a progress line or an output. */
 export function registerSecret(value: string | undefined): void {
-  if (value === undefined || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
+  if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+  // Least recently registered goes first when full: a key pair read on every wait stays, rotated tokens go.
+  if (secrets.has(value)) {
+    secrets.delete(value);
+    secrets.add(value);
+    return;
+  }
   secrets.add(value);
   if (secrets.size > MAX_SECRETS) secrets.delete(secrets.values().next().value as string);
   // Longest first, so a secret that contains another is replaced whole.

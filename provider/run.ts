@@ -4,7 +4,7 @@
  */
 
 import type { SettingsSource } from "./auth/credentials";
-import { type Clock, realClock } from "./clock";
+import { type Clock, Deadline, realClock } from "./clock";
 import { defined } from "./defined";
 import type { WaiterInputs } from "./inputs";
 import type { ObservedJob } from "./job";
@@ -82,10 +82,13 @@ export async function lookOnce(
   deps: RunDeps = {},
 ): Promise<{ observed: ObservedJob; target: Target }> {
   const { target, client } = await open(inputs, sources, deps);
-  const until = Date.now() + LOOK_TIMEOUT_MS;
-  const observed = await client.getJob(target.jobId, {
-    ...defined({ signal: deps.signal }),
-    timeLeft: () => until - Date.now(),
-  });
-  return { observed, target };
+  // The look's own deadline: its signal ends a request still in flight at LOOK_TIMEOUT_MS, retries included.
+  const deadline = new Deadline(realClock, LOOK_TIMEOUT_MS, 0);
+  try {
+    const signal = deps.signal ? AbortSignal.any([deps.signal, deadline.signal]) : deadline.signal;
+    const observed = await client.getJob(target.jobId, { signal, timeLeft: () => deadline.timeLeft() });
+    return { observed, target };
+  } finally {
+    deadline.dispose();
+  }
 }

@@ -189,7 +189,7 @@ async function loop(opts: WaitOptions, deadline: Deadline): Promise<WaitOutcome>
     }
     if (remaining <= 0 || deadline.signal.aborted) return timedOut();
     let delay = opts.policy.nextDelayMs(history, { elapsedMs: elapsed, timeoutMs: opts.timeoutMs });
-    if (!Number.isFinite(delay) || delay < 0) delay = DELAY_FLOOR_MS;
+    if (!Number.isFinite(delay) || delay <= 0) delay = DELAY_FLOOR_MS;
     // A job gone missing is looked at again soon: the disappearance window stays bounded.
     if (missingSince !== undefined) delay = Math.min(delay, Math.max(1, disappearMs / (DISAPPEAR_POLLS - 1)));
     // The last poll lands on the deadline, so a job that ends just before it is still seen.

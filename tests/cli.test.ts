@@ -162,6 +162,7 @@ describe("CLI pulumi-job-waiter (end to end against the simulator)", function ()
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "", "--quiet prints no progress");
     assert.match(r.stdout, /^status +Completed$/m);
+    assert.doesNotMatch(r.stdout, /\[job-waiter\]/, "progress never goes to stdout, even with --quiet");
   });
 
   it("--project overrides the environment; --region and --cloud are accepted with --endpoint", async () => {

@@ -109,8 +109,8 @@ describe("waiter loop (fake clock)", () => {
     assert.equal(out.state, "completed");
   });
 
-  it("a policy's NaN, Infinity or negative delay becomes the 1 s floor, never a hot loop", async () => {
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
+  it("a policy's NaN, Infinity, negative or zero delay becomes the 1 s floor, never a hot loop", async () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -5, 0]) {
       const { api } = await runScripted(() => job("Running"), {
         timeoutMs: 10_000,
         policy: { name: "broken", nextDelayMs: (h) => (h.length === 0 ? 0 : bad) },
